@@ -1,0 +1,77 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { PrismaClient } from "../generated/client/client.js";
+
+/** Where the data lives. Nothing outside this file knows which kind it is talking to. */
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string; poolSize?: number }
+  | { kind: "pglite"; dataDir: string }
+  | { kind: "pglite-memory"; loadDataDir?: Blob | File };
+
+export interface Database {
+  prisma: PrismaClient;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  target: DatabaseTarget;
+  /** True when the data sits in this process (PGlite): safe to seed demo accounts into. */
+  embedded: boolean;
+  /** A dump of an in-memory PGlite (used to clone a migrated template for test workers). */
+  dumpDataDir?: () => Promise<Blob | File>;
+  close(): Promise<void>;
+}
+
+/** No DATABASE_URL: embedded PGlite in $DATA_DIR/pglite. Otherwise: that PostgreSQL server. */
+export function databaseTargetFromEnv(env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined }): DatabaseTarget {
+  if (env.DATABASE_URL) return { kind: "postgres", url: env.DATABASE_URL };
+  return { kind: "pglite", dataDir: path.resolve(env.DATA_DIR ?? "./data", "pglite") };
+}
+
+export function describeTarget(target: DatabaseTarget): string {
+  switch (target.kind) {
+    case "postgres": {
+      const url = new URL(target.url);
+      return `PostgreSQL at ${url.hostname}:${url.port || "5432"}${url.pathname}`;
+    }
+    case "pglite":
+      return `embedded PGlite in ${target.dataDir}`;
+    case "pglite-memory":
+      return "embedded PGlite in memory";
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === "postgres") {
+    const adapterFactory = new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: adapterFactory });
+    return {
+      prisma,
+      adapterFactory,
+      target,
+      embedded: false,
+      close: () => prisma.$disconnect(),
+    };
+  }
+  let pglite: PGlite;
+  if (target.kind === "pglite") {
+    mkdirSync(target.dataDir, { recursive: true });
+    pglite = await PGlite.create(target.dataDir);
+  } else {
+    pglite = await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  }
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: adapterFactory });
+  return {
+    prisma,
+    adapterFactory,
+    target,
+    embedded: true,
+    dumpDataDir: () => pglite.dumpDataDir("none"),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+// One project per workspace. The API project runs its integration tests against a database
+// per test worker: embedded PGlite by default, PostgreSQL when TEST_DATABASE_URL is set.
+export default defineConfig({
+  test: {
+    projects: ["packages/domain", "prisma", "apps/api", "apps/console"],
+  },
+});
