@@ -34,3 +34,4 @@ try {
 } finally {
   await db.close();
 }
+process.exit(0);

@@ -24,9 +24,11 @@ export interface Database {
 }
 
 /** No DATABASE_URL: embedded PGlite in $DATA_DIR/pglite. Otherwise: that PostgreSQL server. */
-export function databaseTargetFromEnv(env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined }): DatabaseTarget {
+export function databaseTargetFromEnv(env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined; INIT_CWD?: string | undefined }): DatabaseTarget {
   if (env.DATABASE_URL) return { kind: "postgres", url: env.DATABASE_URL };
-  return { kind: "pglite", dataDir: path.resolve(env.DATA_DIR ?? "./data", "pglite") };
+  // A relative DATA_DIR means relative to where the user ran the command (pnpm sets INIT_CWD),
+  // not to the workspace package pnpm switched into.
+  return { kind: "pglite", dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? "./data", "pglite") };
 }
 
 export function describeTarget(target: DatabaseTarget): string {

@@ -14,15 +14,18 @@ export const prismaDir = path.dirname(path.dirname(fileURLToPath(import.meta.url
 export const migrationsDir = path.join(prismaDir, "migrations");
 export const schemaPath = path.join(prismaDir, "schema.prisma");
 
+// Node's global WebAssembly, typed just enough (the DOM lib that declares it is not loaded here).
+const wasm = (globalThis as unknown as { WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> } }).WebAssembly;
+
 let wasmReady: Promise<void> | undefined;
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const require = createRequire(import.meta.url);
     const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
     const bytes = await readFile(wasmPath);
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
-    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
-    (bg as unknown as { __wbg_set_wasm: (e: WebAssembly.Exports) => void }).__wbg_set_wasm(exports);
+    const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
+    const exports = instance.exports as { __wbindgen_start: () => void };
+    (bg as unknown as { __wbg_set_wasm: (e: object) => void }).__wbg_set_wasm(exports);
     exports.__wbindgen_start();
   })();
   return wasmReady;

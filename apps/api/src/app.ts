@@ -1,0 +1,84 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { randomUUID } from "node:crypto";
+import type { Database } from "@firebreak/db";
+import { REQUEST_ID_HEADER } from "@firebreak/domain";
+import { errorsPlugin } from "./plugins/errors.js";
+import { dbPlugin } from "./plugins/db.js";
+import { authPlugin } from "./plugins/auth.js";
+import { openapiPlugin } from "./plugins/openapi.js";
+import { consoleStaticPlugin } from "./plugins/console-static.js";
+import { healthRoutes } from "./modules/health/health.routes.js";
+import { authRoutes } from "./modules/auth/auth.routes.js";
+import { usersRoutes } from "./modules/users/users.routes.js";
+import { auditRoutes } from "./modules/audit/audit.routes.js";
+
+export const API_VERSION = "0.1.0";
+
+export interface AppOptions {
+  database: Database;
+  /** Close the database when the app closes (the server does; tests manage their own). */
+  closeDatabase?: boolean;
+  sessionIdleMinutes?: number;
+  sessionAbsoluteHours?: number;
+  cookieSecure?: "auto" | "true" | "false";
+  trustProxy?: boolean;
+  bodyLimitBytes?: number;
+  /** Directory of the built console to serve; omitted in API-only tests. */
+  consoleDist?: string;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** The whole API as one Fastify instance. Never listens: server.ts does, tests use inject(). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
+    requestIdHeader: REQUEST_ID_HEADER,
+    // Accept a caller's request id only when it looks like one; otherwise make our own.
+    genReqId: (req) => {
+      const given = req.headers[REQUEST_ID_HEADER];
+      return typeof given === "string" && /^[\w.-]{8,100}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorsPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine and the Swagger UI set inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", "data:"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  });
+  await app.register(cookie);
+  await app.register(dbPlugin, { database: opts.database, closeOnShutdown: opts.closeDatabase ?? false });
+  await app.register(openapiPlugin, { version: API_VERSION });
+  const cookieSecure = opts.cookieSecure ?? "auto";
+  await app.register(authPlugin, { idleMinutes: opts.sessionIdleMinutes ?? 30, absoluteHours: opts.sessionAbsoluteHours ?? 12, cookieSecure });
+
+  await app.register(healthRoutes, { prefix: "/api/health", version: API_VERSION });
+  await app.register(authRoutes, { prefix: "/api/auth", cookieSecure });
+  await app.register(usersRoutes, { prefix: "/api/users" });
+  await app.register(auditRoutes, { prefix: "/api/audit" });
+
+  if (opts.consoleDist) await app.register(consoleStaticPlugin, { root: opts.consoleDist });
+  return app;
+}

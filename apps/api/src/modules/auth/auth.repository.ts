@@ -1,0 +1,48 @@
+import type { DbClient } from "../../plugins/db.js";
+
+const sessionUserSelect = { id: true, username: true, displayName: true, role: true, disabled: true } as const;
+
+export const authRepository = {
+  findUserForLogin(db: DbClient, username: string) {
+    return db.user.findUnique({ where: { username }, select: { ...sessionUserSelect, passwordHash: true } });
+  },
+
+  createSession(db: DbClient, data: { tokenHash: string; csrfToken: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
+    return db.session.create({ data, select: { id: true, expiresAt: true, csrfToken: true } });
+  },
+
+  findSessionByTokenHash(db: DbClient, tokenHash: string) {
+    return db.session.findUnique({
+      where: { tokenHash },
+      select: { id: true, csrfToken: true, expiresAt: true, lastSeenAt: true, user: { select: sessionUserSelect } },
+    });
+  },
+
+  touchSession(db: DbClient, id: string, at: Date) {
+    return db.session.updateMany({ where: { id }, data: { lastSeenAt: at } });
+  },
+
+  deleteSession(db: DbClient, id: string) {
+    return db.session.deleteMany({ where: { id } });
+  },
+
+  deleteSessionsOfUser(db: DbClient, userId: string) {
+    return db.session.deleteMany({ where: { userId } });
+  },
+
+  deleteExpiredSessions(db: DbClient, now: Date, idleCutoff: Date) {
+    return db.session.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { lastSeenAt: { lt: idleCutoff } }] } });
+  },
+
+  findThrottles(db: DbClient, keys: string[]) {
+    return db.loginThrottle.findMany({ where: { key: { in: keys } } });
+  },
+
+  saveThrottle(db: DbClient, row: { key: string; failures: number; windowStart: Date; lockedUntil: Date | null }) {
+    return db.loginThrottle.upsert({ where: { key: row.key }, create: row, update: row });
+  },
+
+  clearThrottle(db: DbClient, key: string) {
+    return db.loginThrottle.deleteMany({ where: { key } });
+  },
+};

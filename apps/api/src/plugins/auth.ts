@@ -1,0 +1,105 @@
+import fp from "fastify-plugin";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AppError, ApiErrorSchema, CSRF_HEADER, SESSION_COOKIE, type Role } from "@firebreak/domain";
+import type { Actor } from "../lib/actor.js";
+import { createAuthService, type AuthService, type ResolvedSession } from "../modules/auth/auth.service.js";
+
+/**
+ * Who may call a route, declared next to the route:
+ * - "public": anyone (login, health, docs);
+ * - a list of roles: a signed-in user with one of them.
+ * A route that declares nothing is closed to everyone (default deny).
+ */
+export type RouteAccess = "public" | readonly Role[];
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    session: ResolvedSession | null;
+    /** The signed-in actor; throws 401 when there is none. */
+    actor(): Actor;
+  }
+  interface FastifyInstance {
+    auth: AuthService;
+  }
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const ERROR_STATUSES = ["400", "401", "403", "404", "409", "412", "428", "429", "500"] as const;
+
+export function accessOf(request: FastifyRequest): RouteAccess {
+  return request.routeOptions.config.access ?? [];
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { idleMinutes: number; absoluteHours: number; cookieSecure: "auto" | "true" | "false" }) => {
+    const auth = createAuthService(app.prisma, opts);
+    app.decorate("auth", auth);
+    app.decorateRequest("session", null);
+    app.decorateRequest("actor", function (this: FastifyRequest): Actor {
+      if (!this.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
+      const { user } = this.session;
+      return { userId: user.id, username: user.username, role: user.role, requestId: this.id };
+    });
+
+    // Document every API route's access rule and error responses in OpenAPI.
+    app.addHook("onRoute", (route) => {
+      if (!route.url.startsWith("/api/") || route.url.startsWith("/api/docs")) return;
+      const access: RouteAccess = route.config?.access ?? [];
+      route.schema ??= {};
+      const schema = route.schema as Record<string, unknown> & { response?: Record<string, unknown> };
+      schema.response ??= {};
+      for (const status of ERROR_STATUSES) schema.response[status] ??= ApiErrorSchema;
+      if (access !== "public") {
+        schema.security = [{ sessionCookie: [] }];
+        schema["x-roles"] = [...access];
+        const roles = access.length ? access.join(", ") : "nobody (no access declared)";
+        schema.description = `${(schema.description as string | undefined) ?? ""}\n\nAllowed roles: ${roles}.`.trim();
+      } else {
+        schema.security = [];
+      }
+    });
+
+    app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) {
+        request.session = await auth.resolve(token);
+        if (!request.session) clearSessionCookie(reply, request, opts.cookieSecure);
+      }
+      // Only API routes are guarded; the console's static files are public.
+      if (!request.url.startsWith("/api/") || !request.routeOptions.url) return;
+      // The interactive API docs are meant to be public (OpenAPI itself is declared public on its route).
+      if (request.routeOptions.url.startsWith("/api/docs")) return;
+      const access = accessOf(request);
+      if (access === "public") return;
+      if (!request.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
+      if (!access.includes(request.session.user.role)) {
+        throw new AppError("FORBIDDEN", `Your role (${request.session.user.role}) may not do this.`);
+      }
+      if (UNSAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== request.session.csrfToken) {
+        throw new AppError("CSRF_FAILED", `Missing or wrong ${CSRF_HEADER} header. Reload the page and try again.`);
+      }
+    });
+  },
+  { name: "auth", dependencies: ["db"] },
+);
+
+function secureFor(request: FastifyRequest, setting: "auto" | "true" | "false"): boolean {
+  return setting === "true" || (setting === "auto" && request.protocol === "https");
+}
+
+export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, token: string, maxAgeMs: number, setting: "auto" | "true" | "false") {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureFor(request, setting),
+    path: "/",
+    maxAge: Math.floor(maxAgeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, request: FastifyRequest, setting: "auto" | "true" | "false") {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: secureFor(request, setting), path: "/" });
+}

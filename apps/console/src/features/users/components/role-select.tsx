@@ -1,0 +1,39 @@
+import { ROLES, roleDescriptions, roleLabels, type Role } from "@firebreak/domain";
+import { Select, Stack, Text } from "@mantine/core";
+
+const roleOptions = ROLES.map((role) => ({ value: role, label: roleLabels[role] }));
+
+interface RoleSelectProps {
+  value: Role;
+  onChange: (role: Role) => void;
+  error?: string | undefined;
+}
+
+/** Role picker that explains each role, in the list and (for the chosen one) under the field. */
+export function RoleSelect({ value, onChange, error }: RoleSelectProps) {
+  return (
+    <Select<Role>
+      label="Role"
+      required
+      data={roleOptions}
+      value={value}
+      allowDeselect={false}
+      onChange={(next) => {
+        if (next) onChange(next);
+      }}
+      description={roleDescriptions[value]}
+      error={error}
+      comboboxProps={{ withinPortal: true }}
+      renderOption={({ option }) => (
+        <Stack gap={0}>
+          <Text size="sm" fw={600}>
+            {option.label}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {roleDescriptions[option.value]}
+          </Text>
+        </Stack>
+      )}
+    />
+  );
+}
