@@ -46,14 +46,20 @@ export function describeTarget(target: DatabaseTarget): string {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
-    const adapterFactory = new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 });
-    const prisma = new PrismaClient({ adapter: adapterFactory });
+    const pgFactory = new PrismaPg({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: pgFactory });
+    const opened: { dispose(): Promise<void> }[] = [];
+    const adapterFactory = sendingWholeScripts(pgFactory, opened);
     return {
       prisma,
       adapterFactory,
       target,
       embedded: false,
-      close: () => prisma.$disconnect(),
+      close: async () => {
+        await prisma.$disconnect();
+        // Connections the migration engine opened through the factory.
+        await Promise.all(opened.splice(0).map((a) => a.dispose()));
+      },
     };
   }
   let pglite: PGlite;
@@ -75,5 +81,26 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await prisma.$disconnect();
       await pglite.close();
     },
+  };
+}
+
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on ";", which breaks dollar-quoted
+ * function bodies (our append-only audit trigger). PostgreSQL's simple-query protocol runs a
+ * multi-statement script as sent, so the migration path hands it over whole.
+ */
+function sendingWholeScripts(factory: PrismaPg, opened: { dispose(): Promise<void> }[]): SqlMigrationAwareDriverAdapterFactory {
+  const wrap = async <T extends { executeScript(script: string): Promise<void>; dispose(): Promise<void> }>(adapterPromise: Promise<T>): Promise<T> => {
+    const adapter = await adapterPromise;
+    opened.push(adapter);
+    const client = (adapter as unknown as { client?: { query(sql: string): Promise<unknown> } }).client;
+    if (client) adapter.executeScript = async (script: string) => void (await client.query(script));
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => wrap(factory.connect()),
+    connectToShadowDb: () => wrap(factory.connectToShadowDb()),
   };
 }

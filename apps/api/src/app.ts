@@ -37,7 +37,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
-    requestIdHeader: REQUEST_ID_HEADER,
+    requestIdHeader: false,
     // Accept a caller's request id only when it looks like one; otherwise make our own.
     genReqId: (req) => {
       const given = req.headers[REQUEST_ID_HEADER];

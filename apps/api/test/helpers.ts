@@ -17,7 +17,13 @@ export async function openTestDatabase(): Promise<Database> {
     const name = `firebreak_test_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: pgTemplate.adminUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.templateName}`);
+    // Copying a template needs it to have no other connections: one copy at a time.
+    await admin.query("SELECT pg_advisory_lock(727300)");
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.templateName}`);
+    } finally {
+      await admin.query("SELECT pg_advisory_unlock(727300)");
+    }
     const url = new URL(pgTemplate.adminUrl);
     url.pathname = `/${name}`;
     const db = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 4 });

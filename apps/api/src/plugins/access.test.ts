@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ROLES } from "@firebreak/domain";
+import { buildApp } from "../app.js";
+import { buildTestApp, openTestDatabase, userWithRole } from "../../test/helpers.js";
+
+const t = await buildTestApp();
+
+type Operation = { security?: unknown[]; "x-roles"?: string[] };
+const spec = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json<{ paths: Record<string, Record<string, Operation>> }>();
+const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000");
+
+// Routes that are meant to be reachable without signing in. Everything else must answer 401.
+const PUBLIC = new Set(["POST /api/auth/login", "GET /api/health"]);
+
+describe("access control", () => {
+  it("documents every API route in OpenAPI with its roles or as public", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(9);
+    for (const { path, method, op } of operations) {
+      const key = `${method} ${path}`;
+      if (PUBLIC.has(key)) expect(op.security, key).toEqual([]);
+      else {
+        expect(op.security, key).toEqual([{ sessionCookie: [] }]);
+        expect(op["x-roles"]?.length, `${key} declares no roles`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("lets no route be reached anonymously unless it is meant to be", async () => {
+    for (const { path, method } of operations) {
+      const key = `${method} ${path}`;
+      const res = await t.app.inject({ method: method as "GET", url: concrete(path), payload: method === "GET" ? undefined : {} });
+      if (PUBLIC.has(key)) expect(res.statusCode, key).not.toBe(401);
+      else expect(res.statusCode, key).toBe(401);
+    }
+    expect((await t.app.inject({ method: "GET", url: "/api/openapi.json" })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/api/docs/" })).statusCode).toBe(200);
+  });
+
+  it("answers 403 (not 401, not 404) to a signed-in role outside a route's list", async () => {
+    for (const { path, method, op } of operations) {
+      const allowed = op["x-roles"];
+      if (!allowed) continue;
+      const outsider = ROLES.find((r) => !allowed.includes(r));
+      if (!outsider) continue;
+      const client = await userWithRole(t, outsider);
+      const res = await client.inject({ method: method as "GET", url: concrete(path), payload: method === "GET" ? undefined : {} });
+      expect(res.statusCode, `${method} ${path} as ${outsider}`).toBe(403);
+    }
+  });
+
+  it("closes a route that declares no access to everyone (default deny)", async () => {
+    const db = await openTestDatabase();
+    const app = await buildApp({ database: db });
+    app.get("/api/forgotten", async () => ({ secret: true }));
+    await app.ready();
+    try {
+      expect((await app.inject({ method: "GET", url: "/api/forgotten" })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+import { MantineProvider } from "@mantine/core";
+import { DatesProvider } from "@mantine/dates";
+import { Notifications } from "@mantine/notifications";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { theme } from "./theme";
+
+/** Everything around the router; shared by main.tsx and the tests so both render the same way. */
+export function AppProviders({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <DatesProvider settings={{ firstDayOfWeek: 1 }}>
+          <Notifications position="top-right" />
+          {children}
+        </DatesProvider>
+      </MantineProvider>
+    </QueryClientProvider>
+  );
+}

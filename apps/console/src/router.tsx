@@ -1,0 +1,77 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { createBrowserRouter, type RouteObject } from "react-router";
+import { appShellLoader, AppShellRoute } from "./routes/app-shell";
+import { deploymentsLoader, DeploymentsRoute } from "./routes/deployments";
+import { drillsLoader, DrillsRoute } from "./routes/drills";
+import { emergenciesLoader, EmergenciesRoute } from "./routes/emergencies";
+import { RootErrorBoundary, RouteErrorBoundary } from "./routes/error-boundary";
+import { loginLoader, LoginRoute } from "./routes/login";
+import { NotFoundRoute } from "./routes/not-found";
+import { overviewLoader, OverviewRoute } from "./routes/overview";
+import { RootHydrateFallback, RootRoute } from "./routes/root";
+import { sitesLoader, SitesRoute } from "./routes/sites";
+import { triageLoader, TriageRoute } from "./routes/triage";
+
+/**
+ * All routes. Loaders get the one QueryClient and call ensureQueryData with the same query options
+ * the screens read with useSuspenseQuery, so a screen renders with its data already in the cache.
+ */
+export function createRoutes(queryClient: QueryClient): RouteObject[] {
+  return [
+    {
+      id: "root",
+      Component: RootRoute,
+      ErrorBoundary: RootErrorBoundary,
+      HydrateFallback: RootHydrateFallback,
+      children: [
+        { path: "login", loader: loginLoader(queryClient), Component: LoginRoute },
+        {
+          id: "app",
+          loader: appShellLoader(queryClient),
+          Component: AppShellRoute,
+          children: [
+            {
+              // Errors of a screen render inside the shell, so navigation stays usable.
+              ErrorBoundary: RouteErrorBoundary,
+              children: [
+                { index: true, loader: overviewLoader(queryClient), Component: OverviewRoute },
+                { path: "triage", loader: triageLoader(queryClient), Component: TriageRoute },
+                { path: "emergencies", loader: emergenciesLoader(queryClient), Component: EmergenciesRoute },
+                { path: "deployments", loader: deploymentsLoader(queryClient), Component: DeploymentsRoute },
+                { path: "sites", loader: sitesLoader(queryClient), Component: SitesRoute },
+                { path: "drills", loader: drillsLoader(queryClient), Component: DrillsRoute },
+                // The larger screens load on first use (code is fetched in parallel with the data).
+                {
+                  path: "audit",
+                  lazy: async () => {
+                    const { auditLoader, AuditRoute } = await import("./routes/audit");
+                    return { loader: auditLoader(queryClient), Component: AuditRoute };
+                  },
+                },
+                {
+                  path: "admin",
+                  lazy: async () => {
+                    const { adminIndexLoader } = await import("./routes/admin-users");
+                    return { loader: adminIndexLoader(queryClient) };
+                  },
+                },
+                {
+                  path: "admin/users",
+                  lazy: async () => {
+                    const { adminUsersLoader, AdminUsersRoute } = await import("./routes/admin-users");
+                    return { loader: adminUsersLoader(queryClient), Component: AdminUsersRoute };
+                  },
+                },
+                { path: "*", Component: NotFoundRoute },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+export function createRouter(queryClient: QueryClient) {
+  return createBrowserRouter(createRoutes(queryClient));
+}
