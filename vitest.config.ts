@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // per test worker: embedded PGlite by default, PostgreSQL when TEST_DATABASE_URL is set.
 export default defineConfig({
   test: {
-    projects: ["packages/domain", "prisma", "apps/api", "apps/console"],
+    projects: ["packages/domain", "packages/simulator", "prisma", "apps/api", "apps/console"],
   },
 });

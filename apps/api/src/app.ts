@@ -14,6 +14,9 @@ import { healthRoutes } from "./modules/health/health.routes.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { auditRoutes } from "./modules/audit/audit.routes.js";
+import { fleetRoutes } from "./modules/fleet/fleet.routes.js";
+import { distributionRoutes } from "./modules/distribution/distribution.routes.js";
+import { ingestRoutes, ingestTokenRoutes } from "./modules/ingest/ingest.routes.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -78,6 +81,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: "/api/auth", cookieSecure });
   await app.register(usersRoutes, { prefix: "/api/users" });
   await app.register(auditRoutes, { prefix: "/api/audit" });
+  await app.register(fleetRoutes, { prefix: "/api/fleets" });
+  await app.register(distributionRoutes, { prefix: "/api/fleets" });
+  await app.register(ingestTokenRoutes, { prefix: "/api/fleets" });
+  await app.register(ingestRoutes, { prefix: "/api/ingest" });
 
   if (opts.consoleDist) await app.register(consoleStaticPlugin, { root: opts.consoleDist });
   return app;

@@ -51,8 +51,8 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                 {
                   path: "admin",
                   lazy: async () => {
-                    const { adminIndexLoader } = await import("./routes/admin-users");
-                    return { loader: adminIndexLoader(queryClient) };
+                    const { adminIndexLoader, AdminIndexRoute } = await import("./routes/admin-users");
+                    return { loader: adminIndexLoader(queryClient), Component: AdminIndexRoute };
                   },
                 },
                 {

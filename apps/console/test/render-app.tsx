@@ -8,10 +8,12 @@ import { createRoutes } from "../src/router";
 /** Renders the whole console (real routes, loaders and providers) at a URL, over a mocked fetch. */
 export function renderApp(url: string) {
   const queryClient = createQueryClient();
+  // The app retries failed reads after a delay; tests want the failure at once.
+  queryClient.setDefaultOptions({ ...queryClient.getDefaultOptions(), queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   const router = createMemoryRouter(createRoutes(queryClient), { initialEntries: [url] });
   const user = userEvent.setup();
   const view = render(
-    <AppProviders queryClient={queryClient}>
+    <AppProviders queryClient={queryClient} mantineEnv="test">
       <RouterProvider router={router} />
     </AppProviders>,
   );

@@ -5,3 +5,4 @@ export * from "./auth/auth.schemas.js";
 export * from "./users/users.schemas.js";
 export * from "./audit/audit.schemas.js";
 export * from "./sms/index.js";
+export * from "./fleet/fleet-api.schemas.js";

@@ -19,6 +19,7 @@ describe("access control", () => {
     for (const { path, method, op } of operations) {
       const key = `${method} ${path}`;
       if (PUBLIC.has(key)) expect(op.security, key).toEqual([]);
+      else if (path.startsWith("/api/ingest/")) expect(op.security, key).toEqual([{ ingestToken: [] }]);
       else {
         expect(op.security, key).toEqual([{ sessionCookie: [] }]);
         expect(op["x-roles"]?.length, `${key} declares no roles`).toBeGreaterThan(0);
@@ -40,13 +41,20 @@ describe("access control", () => {
   it("answers 403 (not 401, not 404) to a signed-in role outside a route's list", async () => {
     for (const { path, method, op } of operations) {
       const allowed = op["x-roles"];
-      if (!allowed) continue;
+      if (!allowed || path.startsWith("/api/ingest/")) continue;
       const outsider = ROLES.find((r) => !allowed.includes(r));
       if (!outsider) continue;
       const client = await userWithRole(t, outsider);
       const res = await client.inject({ method: method as "GET", url: concrete(path), payload: method === "GET" ? undefined : {} });
       expect(res.statusCode, `${method} ${path} as ${outsider}`).toBe(403);
     }
+  });
+
+  it("does not let a user session stand in for an ingest token", async () => {
+    const admin = await userWithRole(t, "SMS_ADMIN");
+    const res = await admin.inject({ method: "POST", url: "/api/ingest/status-messages", payload: {} });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().message).toMatch(/ingest token/);
   });
 
   it("closes a route that declares no access to everyone (default deny)", async () => {

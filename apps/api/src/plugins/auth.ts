@@ -2,7 +2,8 @@ import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ApiErrorSchema, CSRF_HEADER, SESSION_COOKIE, type Role } from "@firebreak/domain";
 import type { Actor } from "../lib/actor.js";
-import { createAuthService, type AuthService, type ResolvedSession } from "../modules/auth/auth.service.js";
+import { createAuthService, hashToken, type AuthService, type ResolvedSession } from "../modules/auth/auth.service.js";
+import { ingestTokenRepository } from "../modules/ingest/ingest.repository.js";
 
 /**
  * Who may call a route, declared next to the route:
@@ -10,7 +11,15 @@ import { createAuthService, type AuthService, type ResolvedSession } from "../mo
  * - a list of roles: a signed-in user with one of them.
  * A route that declares nothing is closed to everyone (default deny).
  */
-export type RouteAccess = "public" | readonly Role[];
+export type RouteAccess = "public" | "ingest" | readonly Role[];
+
+/** A forwarder authenticated by its ingest token (Authorization: Bearer …), not a user session. */
+export interface IngestPrincipal {
+  tokenId: string;
+  name: string;
+  fleetId: string;
+  siteCodes: string[];
+}
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -18,6 +27,7 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     session: ResolvedSession | null;
+    ingest: IngestPrincipal | null;
     /** The signed-in actor; throws 401 when there is none. */
     actor(): Actor;
   }
@@ -38,6 +48,7 @@ export const authPlugin = fp(
     const auth = createAuthService(app.prisma, opts);
     app.decorate("auth", auth);
     app.decorateRequest("session", null);
+    app.decorateRequest("ingest", null);
     app.decorateRequest("actor", function (this: FastifyRequest): Actor {
       if (!this.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
       const { user } = this.session;
@@ -52,7 +63,10 @@ export const authPlugin = fp(
       const schema = route.schema as Record<string, unknown> & { response?: Record<string, unknown> };
       schema.response ??= {};
       for (const status of ERROR_STATUSES) schema.response[status] ??= ApiErrorSchema;
-      if (access !== "public") {
+      if (access === "ingest") {
+        schema.security = [{ ingestToken: [] }];
+        schema["x-roles"] = ["ingest token"];
+      } else if (access !== "public") {
         schema.security = [{ sessionCookie: [] }];
         schema["x-roles"] = [...access];
         const roles = access.length ? access.join(", ") : "nobody (no access declared)";
@@ -74,6 +88,13 @@ export const authPlugin = fp(
       if (request.routeOptions.url.startsWith("/api/docs")) return;
       const access = accessOf(request);
       if (access === "public") return;
+      if (access === "ingest") {
+        const header = request.headers.authorization;
+        const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+        request.ingest = token ? await resolveIngestToken(app, token) : null;
+        if (!request.ingest) throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
+        return;
+      }
       if (!request.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
       if (!access.includes(request.session.user.role)) {
         throw new AppError("FORBIDDEN", `Your role (${request.session.user.role}) may not do this.`);
@@ -85,6 +106,11 @@ export const authPlugin = fp(
   },
   { name: "auth", dependencies: ["db"] },
 );
+
+async function resolveIngestToken(app: FastifyInstance, token: string): Promise<IngestPrincipal | null> {
+  const row = await ingestTokenRepository.findActiveByHash(app.prisma, hashToken(token));
+  return row ? { tokenId: row.id, name: row.name, fleetId: row.fleetId, siteCodes: row.siteCodes } : null;
+}
 
 function secureFor(request: FastifyRequest, setting: "auto" | "true" | "false"): boolean {
   return setting === "true" || (setting === "auto" && request.protocol === "https");

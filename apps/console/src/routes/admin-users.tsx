@@ -3,7 +3,7 @@ import { IconUserPlus } from "@tabler/icons-react";
 import type { QueryClient } from "@tanstack/react-query";
 import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { redirect, useRevalidator, type LoaderFunctionArgs } from "react-router";
+import { Navigate, redirect, useRevalidator, type LoaderFunctionArgs } from "react-router";
 import { PageHeader } from "../components/ui/page-header";
 import { requirePermission } from "../features/session/session.guards";
 import { sessionKeys } from "../features/session/session.queries";
@@ -19,6 +19,11 @@ export const adminIndexLoader =
     await requirePermission(queryClient, request, "manageUsers");
     throw redirect("/admin/users");
   };
+
+/** /admin has only Users so far; its loader redirects, this only covers a render without it. */
+export function AdminIndexRoute() {
+  return <Navigate to="/admin/users" replace />;
+}
 
 export const adminUsersLoader =
   (queryClient: QueryClient) =>

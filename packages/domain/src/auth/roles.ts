@@ -47,6 +47,10 @@ export const permissions = {
   readAudit: ["ADMIN", "ERT_LEAD", "MANAGER", "OBSERVER"],
   verifyAudit: ["ADMIN", "ERT_LEAD", "MANAGER", "OBSERVER"],
   readOperations: STAFF,
+  readFleet: STAFF,
+  /** Sites, sender addresses, packages, programs, collections, advertisements, fleet import. */
+  editDistribution: ["SMS_ADMIN"],
+  manageIngestTokens: ["SMS_ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 

@@ -19,6 +19,7 @@ import {
   SiteSystemRoleSchema,
   SiteTypeSchema,
 } from "./enums.js";
+import { isUint32 } from "./flags.js";
 import { programFlagConflicts } from "./program.js";
 import { DAYS_PER_WEEK, HOURS_PER_DAY } from "./schedule.js";
 
@@ -254,6 +255,7 @@ export const ProgramSchema = z
     checksUpdatePresent: z.boolean(),
   })
   .superRefine((p, ctx) => {
+    if (!isUint32(p.programFlags)) return; // already reported by FlagWordSchema
     for (const message of programFlagConflicts(p.programFlags)) ctx.addIssue({ code: "custom", path: ["programFlags"], message });
   });
 export type Program = z.infer<typeof ProgramSchema>;
@@ -292,6 +294,7 @@ export const AdvertisementSchema = z
         ctx.addIssue({ code: "custom", path: ["assignedSchedule", i, "startTime"], message: "A mandatory assignment must start before the advertisement expires" });
       }
     });
+    if (!isUint32(a.advertFlags) || !isUint32(a.remoteClientFlags)) return; // already reported by FlagWordSchema
     for (const issue of advertisementFlagIssues(a)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
   });
 export type Advertisement = z.infer<typeof AdvertisementSchema>;

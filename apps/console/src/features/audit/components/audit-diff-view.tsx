@@ -32,7 +32,7 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
         <Text size="sm">No field changed.</Text>
       ) : (
         <Table.ScrollContainer minWidth={480}>
-          <Table withTableBorder verticalSpacing="xs" fz="sm">
+          <Table withTableBorder verticalSpacing="xs" fz="sm" aria-label="Changes by field">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Field</Table.Th>

@@ -25,7 +25,7 @@ export function AuditEntryDrawer({ entry, onClose }: { entry: AuditEntry | null;
     <Drawer opened={entry !== null} onClose={onClose} position="right" size="xl" title={entry ? `Audit entry #${entry.seq}` : "Audit entry"}>
       {entry ? (
         <Stack gap="md">
-          <Table fz="sm" verticalSpacing={6}>
+          <Table fz="sm" verticalSpacing={6} aria-label="Entry details">
             <Table.Tbody>
               <Row label="Time">
                 <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>

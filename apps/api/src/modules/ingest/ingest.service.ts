@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import {
+  AppError,
+  clientStateOfMessage,
+  nextClientState,
+  type ClientAdvertState,
+  type ClientState,
+  type ComplianceBatch,
+  type ErrorDetail,
+  type IngestResult,
+  type StatusBatch,
+} from "@firebreak/domain";
+import type { Prisma } from "@firebreak/db";
+import type { Db, DbClient } from "../../plugins/db.js";
+import type { Actor } from "../../lib/actor.js";
+import type { IngestPrincipal } from "../../plugins/auth.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { hashToken } from "../auth/auth.service.js";
+import type { FleetScope } from "../fleet/fleet-scope.js";
+import { ingestRepository as repo, ingestTokenRepository, type ClientStatusRow } from "./ingest.repository.js";
+
+const MAX_DETAILS = 50;
+
+function rejectBatch(details: ErrorDetail[], total: number): never {
+  const shown = details.slice(0, MAX_DETAILS);
+  throw new AppError("VALIDATION_FAILED", `The batch was rejected and nothing was stored: ${total} row${total === 1 ? "" : "s"} ${total === 1 ? "is" : "are"} not valid${total > MAX_DETAILS ? ` (first ${MAX_DETAILS} listed)` : ""}.`, { details: shown });
+}
+
+const toState = (r: ClientStatusRow): ClientAdvertState => ({
+  state: r.lastState as ClientState,
+  lastStatusMessageId: r.lastStatusMessageId,
+  lastStatusTime: r.lastStatusTime.toISOString(),
+  lastExitCode: r.lastExitCode === null ? null : Number(r.lastExitCode),
+  lastAcceptanceMessageId: r.lastAcceptanceMessageId,
+  lastAcceptanceTime: r.lastAcceptanceTime?.toISOString() ?? null,
+});
+
+const sameState = (a: ClientAdvertState, b: ClientAdvertState) =>
+  a.state === b.state && a.lastStatusMessageId === b.lastStatusMessageId && a.lastStatusTime === b.lastStatusTime && a.lastExitCode === b.lastExitCode && a.lastAcceptanceTime === b.lastAcceptanceTime && a.lastAcceptanceMessageId === b.lastAcceptanceMessageId;
+
+const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && "code" in err && (err as { code: string }).code === "P2002";
+
+export function createIngestService(db: Db) {
+  const ingestActor = (p: IngestPrincipal, requestId: string): Actor => ({ userId: null, username: `ingest:${p.name}`, role: null, requestId });
+
+  /** Runs `apply` once per batch id: a replay (even a concurrent one) gets the first answer back. */
+  async function once(p: IngestPrincipal, batchId: string, kind: string, apply: (tx: DbClient) => Promise<IngestResult>): Promise<IngestResult> {
+    const replay = async () => {
+      const stored = await repo.findBatch(db, p.fleetId, batchId);
+      if (!stored) return null;
+      if (stored.kind !== kind) throw new AppError("CONFLICT", `Batch id ${batchId} was already used for a ${stored.kind} batch.`, { details: [{ path: "body.batchId", message: "is taken" }] });
+      return { ...(stored.response as IngestResult), replay: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      return await db.$transaction(
+        async (tx) => {
+          await repo.claimBatch(tx, { fleetId: p.fleetId, batchId, kind, tokenId: p.tokenId, response: {} });
+          const result = await apply(tx);
+          await repo.setBatchResponse(tx, p.fleetId, batchId, result as unknown as Prisma.InputJsonValue);
+          return result;
+        },
+        { timeout: 60_000, maxWait: 60_000 },
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const concurrent = await replay();
+        if (concurrent) return concurrent;
+      }
+      throw err;
+    }
+  }
+
+  return {
+    async createToken(actor: Actor, scope: FleetScope, body: { name: string; siteCodes: string[] }) {
+      const token = `fbi_${randomBytes(32).toString("base64url")}`;
+      return db.$transaction(async (tx) => {
+        const row = await ingestTokenRepository.create(tx, { fleetId: scope.fleetId, name: body.name, tokenHash: hashToken(token), siteCodes: body.siteCodes, createdBy: actor.username });
+        await recordAudit(tx, actor, { action: "ingest_token.create", entityType: "ingest_token", entityId: row.id, after: { name: row.name, siteCodes: row.siteCodes } });
+        return { ...row, token };
+      });
+    },
+
+    /**
+     * A batch of SMS status messages, validated as a whole: one bad row rejects it with row-level
+     * reasons and stores nothing. Client states fold with `nextClientState`, so late and
+     * out-of-order messages never move a state backwards.
+     */
+    async ingestStatus(p: IngestPrincipal, requestId: string, batch: StatusBatch): Promise<IngestResult> {
+      const details: ErrorDetail[] = [];
+      const ads = await repo.existingAdvertisementIds(db, p.fleetId, [...new Set(batch.messages.map((m) => m.advertisementId))]);
+      const resources = await repo.existingResourceIds(db, p.fleetId, [...new Set(batch.messages.map((m) => m.resourceId))]);
+      let bad = 0;
+      batch.messages.forEach((m, i) => {
+        const before = details.length;
+        if (!p.siteCodes.includes(m.siteCode)) details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
+        if (!ads.has(m.advertisementId)) details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
+        if (!resources.has(m.resourceId)) details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
+        if (clientStateOfMessage(m.messageId) === undefined) details.push({ path: `messages.${i}.messageId`, message: `${m.messageId} is not an advertisement status message id` });
+        if (details.length > before) bad++;
+      });
+      if (bad > 0) rejectBatch(details, bad);
+
+      return once(p, batch.batchId, "status", async (tx) => {
+        await repo.insertStatusMessages(tx, p.fleetId, batch.batchId, batch.messages);
+        const key = (a: string, r: number) => `${a}\u0000${r}`;
+        const keys = new Map<string, { advertisementId: string; resourceId: number }>();
+        for (const m of batch.messages) keys.set(key(m.advertisementId, m.resourceId), { advertisementId: m.advertisementId, resourceId: m.resourceId });
+        const existing = new Map((await repo.clientStatuses(tx, p.fleetId, [...keys.values()])).map((r) => [key(r.advertisementId, r.resourceId), toState(r)]));
+        const start = new Map(existing);
+        let ignoredAsOlder = 0;
+        for (const m of batch.messages) {
+          const k = key(m.advertisementId, m.resourceId);
+          const cur = existing.get(k) ?? null;
+          const next = nextClientState(cur, { messageId: m.messageId, time: m.time, exitCode: m.exitCode ?? null });
+          if (cur && next.lastStatusMessageId === cur.lastStatusMessageId && next.lastStatusTime === cur.lastStatusTime && next.state === cur.state) ignoredAsOlder++;
+          existing.set(k, next);
+        }
+        const changed: ClientStatusRow[] = [];
+        for (const [k, s] of existing) {
+          const before = start.get(k);
+          if (before && sameState(before, s)) continue;
+          const ref = keys.get(k)!;
+          changed.push({
+            advertisementId: ref.advertisementId,
+            resourceId: ref.resourceId,
+            lastState: s.state,
+            lastStatusMessageId: s.lastStatusMessageId ?? 0,
+            lastStatusTime: new Date(s.lastStatusTime ?? 0),
+            lastExitCode: s.lastExitCode === null ? null : BigInt(s.lastExitCode),
+            lastAcceptanceMessageId: s.lastAcceptanceMessageId,
+            lastAcceptanceTime: s.lastAcceptanceTime ? new Date(s.lastAcceptanceTime) : null,
+          });
+        }
+        await repo.upsertClientStatuses(tx, p.fleetId, changed);
+        const result: IngestResult = { batchId: batch.batchId, accepted: batch.messages.length, clientStatesChanged: changed.length, ignoredAsOlder, replay: false };
+        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        return result;
+      });
+    },
+
+    async ingestCompliance(p: IngestPrincipal, requestId: string, batch: ComplianceBatch): Promise<IngestResult> {
+      const details: ErrorDetail[] = [];
+      const resources = await repo.existingResourceIds(db, p.fleetId, [...new Set(batch.rows.map((r) => r.resourceId))]);
+      let bad = 0;
+      batch.rows.forEach((r, i) => {
+        const before = details.length;
+        if (!p.siteCodes.includes(r.siteCode)) details.push({ path: `rows.${i}.siteCode`, message: `this token may not report for site ${r.siteCode}` });
+        if (!resources.has(r.resourceId)) details.push({ path: `rows.${i}.resourceId`, message: `no computer with resource id ${r.resourceId}` });
+        if (details.length > before) bad++;
+      });
+      if (bad > 0) rejectBatch(details, bad);
+
+      return once(p, batch.batchId, "compliance", async (tx) => {
+        // Within one batch the newest row per computer × update wins, like across batches.
+        const newest = new Map<string, ComplianceBatch["rows"][number]>();
+        for (const r of batch.rows) {
+          const k = `${r.updateId}\u0000${r.resourceId}`;
+          const cur = newest.get(k);
+          if (!cur || Date.parse(r.time) >= Date.parse(cur.time)) newest.set(k, r);
+        }
+        const changed = await repo.upsertCompliance(tx, p.fleetId, [...newest.values()]);
+        const result: IngestResult = { batchId: batch.batchId, accepted: batch.rows.length, clientStatesChanged: changed, ignoredAsOlder: newest.size - changed, replay: false };
+        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.compliance_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        return result;
+      });
+    },
+  };
+}

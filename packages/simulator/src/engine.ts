@@ -1,0 +1,1229 @@
+import {
+  AdvertFlags,
+  KB_PER_SECOND_PER_KBPS,
+  ProgramFlags,
+  STATUS_MESSAGE_IDS,
+  addressTypeForSender,
+  isMandatory,
+  mandatoryRunDecision,
+  sendingPriorityOfAdvert,
+  transferSeconds,
+  type Address,
+  type Advertisement,
+  type ComplianceState,
+  type ConnectionProfile,
+  type ContentSource,
+  type DpDeliveryVia,
+  type DpState,
+  type Package,
+  type PreferredSender,
+  type Program,
+  type SendingPriority,
+} from "@firebreak/domain";
+import { EventQueue } from "./event-queue.js";
+import { DEFAULT_CLIENT_LINK_KBPS, defaultPowerProfile, type FleetDescription } from "./fleet.js";
+import { standardOutcomeModel, type OutcomeModel } from "./outcomes.js";
+import { PowerModel } from "./power.js";
+import { hash32, hashFloat, seedFromString } from "./prng.js";
+
+/**
+ * Discrete-event engine: packages travel to DPs over sender addresses (bandwidth, schedule,
+ * rate limit) or by Courier parcel; clients pick up policy on their polling cycle, honour the
+ * advertisement's mandatory / slow-link / remote-DP rules, download over their own link, run
+ * the program and report — late, with the true event time, when they were off.
+ *
+ * Time is a simulated clock in epoch ms. Events sit in one typed-array heap keyed by
+ * (time, insertion order). Machines are never polled minute by minute: their on-line intervals
+ * and policy polls are computed arithmetically (PowerModel, poll phase), so each client costs a
+ * handful of events per advertisement.
+ *
+ * Determinism: every random choice is a hash of (seed, entity, purpose), never a shared stream,
+ * so the output depends only on the inputs — not on how `advance()` calls are chunked.
+ */
+
+export interface SimulationOptions {
+  fleet: FleetDescription;
+  seed: number;
+  /** Simulated clock start: epoch ms, ISO string or Date. */
+  startTime: number | string | Date;
+  outcomeModel?: OutcomeModel;
+  /** Client policy polling interval (Advanced Client) / advertised-programs polling (Legacy). Default 60. */
+  policyPollingMinutes?: number;
+  /** Client download rates by connection profile, kbit/s, when a computer gives none. */
+  clientLinkKbps?: Partial<Record<ConnectionProfile, number>>;
+  /** Network capacity a DP shares among its downloading clients when the fleet gives none. Default 100 Mbit/s. */
+  dpCapacityKbps?: number;
+  /** Courier parcel transit (create, ship, receive), hours. Default 24–72. */
+  courierTransitHours?: { min: number; max: number };
+  /** Distribution manager / despooler overhead per site hop, minutes. Default 5. */
+  siteProcessingMinutes?: number;
+  /** Delay between a client event and its status upload, minutes. Default 1–5. */
+  statusUploadMinutes?: { min: number; max: number };
+  /** Emit a REQUIRED compliance row per targeted computer and update at the advertisement's start. Default true. */
+  emitRequiredCompliance?: boolean;
+  /** Called every `progressEveryEvents` events and at the end of each `advance`. */
+  onProgress?: (p: SimProgress) => void;
+  progressEveryEvents?: number;
+}
+
+export interface SimProgress {
+  simTime: number;
+  from: number;
+  until: number;
+  /** 0..1 of the current `advance` window. */
+  fraction: number;
+  eventsProcessed: number;
+  queued: number;
+}
+
+/** A client status message as the simulator emits it: the ingest payload plus when it was sent. */
+export interface SimStatusMessage {
+  messageId: number;
+  machineName: string;
+  resourceId: number;
+  siteCode: string;
+  advertisementId: string;
+  /** Event time on the client (ISO). */
+  time: string;
+  exitCode?: number;
+  /** When the client uploaded it (ISO) — later than `time` if the machine was off. */
+  reportedAt: string;
+}
+
+export interface SimComplianceRow {
+  resourceId: number;
+  updateId: string;
+  state: ComplianceState;
+  time: string;
+  reportedAt: string;
+}
+
+export interface SimDpStatusChange {
+  packageId: string;
+  siteCode: string;
+  serverName: string;
+  storedVersion: number;
+  state: DpState;
+  via: DpDeliveryVia;
+  time: string;
+}
+
+export interface SimBatch {
+  from: string;
+  until: string;
+  statusMessages: SimStatusMessage[];
+  compliance: SimComplianceRow[];
+  dpStatus: SimDpStatusChange[];
+  eventsProcessed: number;
+}
+
+/** Where each targeted client stands for one advertisement. */
+export const CLIENT_STAGES = [
+  "AWAITING_POLICY",
+  "RECEIVED",
+  "NOT_MANDATORY",
+  "NOT_FORCED_SLOW_LINK",
+  "NO_LOCAL_DP",
+  "SCHEDULED",
+  "WAITING_CONTENT",
+  "DOWNLOADING",
+  "RUNNING",
+  "SUCCEEDED",
+  "FAILED",
+  "HALTED",
+  "EXPIRED",
+  "UNREACHABLE",
+  "NO_DP",
+] as const;
+export type ClientStage = (typeof CLIENT_STAGES)[number];
+const ST = Object.fromEntries(CLIENT_STAGES.map((s, i) => [s, i])) as Record<ClientStage, number>;
+
+export interface AdvertisementProgress {
+  advertisementId: string;
+  targets: number;
+  byStage: Record<ClientStage, number>;
+}
+
+export interface SimStats {
+  simTime: string;
+  eventsProcessed: number;
+  queued: number;
+  statusMessagesByMessageId: Record<string, number>;
+  complianceByState: Partial<Record<ComplianceState, number>>;
+  dpInstalled: number;
+  stalledTransfers: number;
+  unroutableHops: number;
+}
+
+const EV = {
+  DISTRIBUTE: 1,
+  SITE_RECEIVED: 2,
+  ADDRESS_DONE: 3,
+  DP_INSTALLED: 4,
+  ADVERT_AT_SITE: 5,
+  CLIENT_POLICY: 6,
+  CLIENT_ASSIGNMENT: 7,
+  RUN_START: 8,
+  RUN_END: 9,
+  REBOOT_DONE: 10,
+  EMIT: 11,
+  CONTROL: 12,
+  REQUIRED_ROWS: 13,
+} as const;
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+/** An advertisement object is tiny; it still waits for the address schedule. */
+const ADVERT_OBJECT_KB = 4;
+/** A LAN DP on the site server copies and expands the package at roughly this rate. */
+const LOCAL_DP_COPY_KBPS = 100_000;
+const PRIORITY_RANK: Record<SendingPriority, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
+const CONTENT_SOURCES: readonly ContentSource[] = ["LOCAL_DP_RUN", "LOCAL_DP_DOWNLOAD", "REMOTE_DP_DOWNLOAD", "REMOTE_DP_RUN"];
+
+const toMs = (t: number | string | Date): number => {
+  const ms = typeof t === "number" ? t : typeof t === "string" ? Date.parse(t) : t.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`Invalid time: ${String(t)}`);
+  return ms;
+};
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+interface PkgRt {
+  pkg: Package;
+  idx: number;
+  siteHasAt: Float64Array;
+  dpInstalledAt: Float64Array;
+  dpStored: Int32Array;
+  dpState: Uint8Array; // 0 none, 1 pending, 2 in progress, 3 installed
+  waiters: Map<number, number[]>;
+}
+
+interface ProgRt {
+  program: Program;
+  flags: number;
+  disabledSince: number;
+}
+
+interface AdvRt {
+  advert: Advertisement;
+  idx: number;
+  /** Stable per-advertisement key for random draws (independent of the order adverts are added). */
+  key: number;
+  pkg: PkgRt;
+  prog: ProgRt;
+  targets: Int32Array;
+  bySite: Int32Array[];
+  siteArrivedAt: Float64Array;
+  stage: Uint8Array;
+  contentSource: Uint8Array;
+  extraRunMs: Float64Array;
+  exitCode: Int32Array;
+  endMessageId: Uint16Array;
+  presentMs: number;
+  mandatoryAtMs: number;
+  expiresMs: number;
+}
+
+interface DistJob {
+  pkgIdx: number;
+  needs: Uint8Array; // per site: 1 = the package must reach it (DP target or relay)
+  dpTarget: Uint8Array; // per DP
+  courier: Uint8Array; // per site: deliver by parcel
+}
+
+interface Transfer {
+  id: number;
+  jobIdx: number;
+  site: number;
+  via: DpDeliveryVia;
+  priorityRank: number;
+  seq: number;
+}
+
+type Pending =
+  | { k: 0; c: number; adv: number; messageId: number; time: number; exitCode: number | undefined }
+  | { k: 1; c: number; pkg: number; state: ComplianceState; time: number };
+
+type Control = { kind: "PROGRAM_FLAGS"; prog: ProgRt; flags: number };
+
+export class Simulation {
+  private readonly seed: number;
+  private readonly fleet: FleetDescription;
+  private readonly outcome: OutcomeModel;
+  private readonly pollMs: number;
+  private readonly dpCapacityKbps: number;
+  private readonly courierMin: number;
+  private readonly courierMax: number;
+  private readonly processingMs: number;
+  private readonly uploadMin: number;
+  private readonly uploadMax: number;
+  private readonly emitRequired: boolean;
+  private readonly onProgress: ((p: SimProgress) => void) | undefined;
+  private readonly progressEvery: number;
+
+  private readonly q = new EventQueue(1 << 16);
+  private readonly power: PowerModel;
+  private clock: number;
+  private eventsTotal = 0;
+
+  // Sites
+  private readonly siteCodes: string[];
+  private readonly siteIdx = new Map<string, number>();
+  private readonly siteParent: Int32Array;
+  private readonly siteChildren: number[][];
+  private readonly siteOffsetMin: Int32Array;
+  private readonly siteDp: Int32Array; // primary DP of a site, -1 if none
+  private readonly siteDps: number[][];
+  /** DPs on each site's LAN (not branch DPs); LAN clients spread over them. */
+  private readonly siteLanDps: number[][];
+  private readonly roots: number[];
+
+  // DPs
+  private readonly dpServer: string[];
+  private readonly dpSite: Int32Array;
+  private readonly dpCapacity: Float64Array;
+  private readonly dpContentLink: Float64Array;
+  private readonly dpBusyUntil: Float64Array;
+
+  // Boundaries
+  private readonly boundaryIdx = new Map<string, number>();
+  private readonly bSite: Int32Array;
+  private readonly bFast: Uint8Array;
+  private readonly bDp: Int32Array;
+  private readonly bProtected: Uint8Array;
+  private readonly bLinkKbps: Float64Array;
+  private readonly bBusyUntil: Float64Array;
+
+  // Addresses
+  private readonly addresses: Address[];
+  private readonly addrByPair = new Map<string, number[]>();
+  private readonly addrQueue: Transfer[][];
+  private readonly addrBusy: Uint8Array;
+  private readonly addrCurrent: Int32Array;
+
+  // Computers
+  private readonly n: number;
+  private readonly cSite: Int32Array;
+  private readonly cBoundary: Int32Array;
+  private readonly cLegacy: Uint8Array;
+  private readonly cSlow: Uint8Array;
+  private readonly cLinkKbps: Float64Array;
+  private readonly cKey: Uint32Array;
+  private readonly cPhase: Float64Array;
+  private readonly resourceIdx = new Map<number, number>();
+
+  // Workload
+  private readonly packages: PkgRt[] = [];
+  private readonly packageIdx = new Map<string, number>();
+  private readonly programs = new Map<string, ProgRt>();
+  private readonly adverts: AdvRt[] = [];
+  private readonly advertIdx = new Map<string, number>();
+  private readonly jobs: DistJob[] = [];
+  private readonly transfers: Transfer[] = [];
+  private readonly controls: Control[] = [];
+  private readonly pending: (Pending | undefined)[] = [];
+  private readonly freePending: number[] = [];
+  private transferSeq = 0;
+
+  // Output of the advance() in progress
+  private out: SimBatch | null = null;
+  private readonly msgCounts = new Map<number, number>();
+  private readonly complianceCounts = new Map<ComplianceState, number>();
+  private dpInstalledCount = 0;
+  private stalled = 0;
+  private unroutable = 0;
+
+  constructor(opts: SimulationOptions) {
+    this.seed = opts.seed >>> 0;
+    this.fleet = opts.fleet;
+    this.outcome = opts.outcomeModel ?? standardOutcomeModel();
+    this.pollMs = (opts.policyPollingMinutes ?? 60) * MIN;
+    this.dpCapacityKbps = opts.dpCapacityKbps ?? 100_000;
+    this.courierMin = (opts.courierTransitHours?.min ?? 24) * HOUR;
+    this.courierMax = (opts.courierTransitHours?.max ?? 72) * HOUR;
+    this.processingMs = (opts.siteProcessingMinutes ?? 5) * MIN;
+    this.uploadMin = (opts.statusUploadMinutes?.min ?? 1) * MIN;
+    this.uploadMax = (opts.statusUploadMinutes?.max ?? 5) * MIN;
+    this.emitRequired = opts.emitRequiredCompliance ?? true;
+    this.onProgress = opts.onProgress;
+    this.progressEvery = opts.progressEveryEvents ?? 100_000;
+    this.clock = toMs(opts.startTime);
+    const fleet = opts.fleet;
+    const linkDefaults = { ...DEFAULT_CLIENT_LINK_KBPS, ...opts.clientLinkKbps };
+
+    // Sites
+    this.siteCodes = fleet.sites.map((s) => s.siteCode);
+    this.siteCodes.forEach((c, i) => this.siteIdx.set(c, i));
+    const ns = this.siteCodes.length;
+    this.siteParent = new Int32Array(ns).fill(-1);
+    this.siteChildren = Array.from({ length: ns }, () => []);
+    this.siteOffsetMin = new Int32Array(ns);
+    this.roots = [];
+    fleet.sites.forEach((s, i) => {
+      this.siteOffsetMin[i] = s.utcOffsetMinutes ?? 0;
+      const p = s.parentSiteCode === null ? -1 : (this.siteIdx.get(s.parentSiteCode) ?? -1);
+      this.siteParent[i] = p;
+      if (p >= 0) this.siteChildren[p]?.push(i);
+      else this.roots.push(i);
+    });
+
+    // DPs
+    const dps = fleet.siteSystems.filter((s) => s.roles.includes("DP") && this.siteIdx.has(s.siteCode));
+    this.dpServer = dps.map((d) => d.serverName);
+    this.dpSite = Int32Array.from(dps, (d) => this.siteIdx.get(d.siteCode) ?? -1);
+    this.dpCapacity = Float64Array.from(dps, (d) => d.capacityKbps ?? this.dpCapacityKbps);
+    this.dpContentLink = Float64Array.from(dps, (d) => d.contentLinkKbps ?? 0);
+    this.dpBusyUntil = new Float64Array(dps.length).fill(Number.NEGATIVE_INFINITY);
+    this.siteDps = Array.from({ length: ns }, () => []);
+    this.siteLanDps = Array.from({ length: ns }, () => []);
+    this.siteDp = new Int32Array(ns).fill(-1);
+    const dpByName = new Map<string, number>();
+    dps.forEach((d, k) => {
+      dpByName.set(d.serverName, k);
+      const s = this.dpSite[k] as number;
+      this.siteDps[s]?.push(k);
+      if (!d.contentLinkKbps) this.siteLanDps[s]?.push(k);
+      // The site's main DP: the first one on the site LAN (not a branch DP behind a WAN link).
+      if (this.siteDp[s] === -1 && !d.contentLinkKbps) this.siteDp[s] = k;
+    });
+    for (let s = 0; s < ns; s++) if (this.siteDp[s] === -1) this.siteDp[s] = this.siteDps[s]?.[0] ?? -1;
+
+    // Boundaries
+    const nb = fleet.boundaries.length;
+    this.bSite = new Int32Array(nb);
+    this.bFast = new Uint8Array(nb);
+    this.bDp = new Int32Array(nb).fill(-1);
+    this.bProtected = new Uint8Array(nb);
+    this.bLinkKbps = new Float64Array(nb);
+    this.bBusyUntil = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
+    fleet.boundaries.forEach((b, k) => {
+      this.boundaryIdx.set(b.boundaryId, k);
+      const s = this.siteIdx.get(b.siteCode) ?? -1;
+      this.bSite[k] = s;
+      this.bFast[k] = b.connection === "LOCAL_FAST" ? 1 : 0;
+      this.bLinkKbps[k] = b.linkKbps ?? 0;
+      const protectedDp = b.protectedDpServerNames?.map((n) => dpByName.get(n)).find((x) => x !== undefined);
+      if (protectedDp !== undefined) {
+        this.bDp[k] = protectedDp;
+        this.bProtected[k] = 1;
+      } else if (b.connection === "LOCAL_FAST" && s >= 0) this.bDp[k] = this.siteDp[s] as number;
+    });
+
+    // Addresses
+    this.addresses = fleet.addresses;
+    this.addresses.forEach((a, k) => {
+      const s = this.siteIdx.get(a.siteCode);
+      const d = this.siteIdx.get(a.destSiteCode);
+      if (s === undefined || d === undefined) return;
+      const key = `${s}>${d}`;
+      const list = this.addrByPair.get(key) ?? [];
+      list.push(k);
+      this.addrByPair.set(key, list);
+    });
+    for (const list of this.addrByPair.values()) list.sort((x, y) => (this.addresses[x]?.priorityOrder ?? 0) - (this.addresses[y]?.priorityOrder ?? 0));
+    this.addrQueue = this.addresses.map(() => []);
+    this.addrBusy = new Uint8Array(this.addresses.length);
+    this.addrCurrent = new Int32Array(this.addresses.length).fill(-1);
+
+    // Computers
+    const n = fleet.computers.length;
+    this.n = n;
+    this.cSite = new Int32Array(n);
+    this.cBoundary = new Int32Array(n);
+    this.cLegacy = new Uint8Array(n);
+    this.cSlow = new Uint8Array(n);
+    this.cLinkKbps = new Float64Array(n);
+    this.cKey = new Uint32Array(n);
+    this.cPhase = new Float64Array(n);
+    this.power = new PowerModel(this.seed, n);
+    fleet.computers.forEach((c, i) => {
+      const site = this.siteIdx.get(c.siteCode);
+      if (site === undefined) throw new Error(`Computer ${c.name}: unknown site ${c.siteCode}`);
+      this.resourceIdx.set(c.resourceId, i);
+      this.cSite[i] = site;
+      const bId = c.currentBoundaryId !== undefined ? c.currentBoundaryId : c.boundaryId;
+      const b = bId === null ? -1 : (this.boundaryIdx.get(bId) ?? -1);
+      this.cBoundary[i] = b;
+      this.cLegacy[i] = c.clientType === "LEGACY" ? 1 : 0;
+      this.cSlow[i] = b < 0 || this.bFast[b] === 0 || c.connectionProfile === "DIALUP" ? 1 : 0;
+      this.cLinkKbps[i] = c.linkKbps ?? linkDefaults[c.connectionProfile];
+      this.cKey[i] = c.resourceId >>> 0;
+      this.cPhase[i] = hashFloat(this.seed, c.resourceId, 0x504f4c4c) * this.pollMs;
+      const power = c.power ?? { profile: defaultPowerProfile(c) };
+      const offset = fleet.sites[site]?.utcOffsetMinutes ?? 0;
+      this.power.set(i, power.profile, c.resourceId, power.offUntil ? Date.parse(power.offUntil) : null, offset);
+    });
+  }
+
+  /** Current simulated time, epoch ms. */
+  get now(): number {
+    return this.clock;
+  }
+
+  // ---------------------------------------------------------------- workload API
+
+  /**
+   * Registers a package. `dpStoredVersions` (by DP server name) says which DPs already hold which
+   * source version; a DP holding the current version starts INSTALLED.
+   */
+  addPackage(pkg: Package, opts: { dpStoredVersions?: Record<string, number> } = {}): void {
+    if (this.packageIdx.has(pkg.packageId)) throw new Error(`Package ${pkg.packageId} already added`);
+    const nd = this.dpServer.length;
+    const rt: PkgRt = {
+      pkg,
+      idx: this.packages.length,
+      siteHasAt: new Float64Array(this.siteCodes.length).fill(Number.POSITIVE_INFINITY),
+      dpInstalledAt: new Float64Array(nd).fill(Number.POSITIVE_INFINITY),
+      dpStored: new Int32Array(nd),
+      dpState: new Uint8Array(nd),
+      waiters: new Map(),
+    };
+    for (const [name, v] of Object.entries(opts.dpStoredVersions ?? {})) {
+      const k = this.dpServer.indexOf(name);
+      if (k < 0) continue;
+      rt.dpStored[k] = v;
+      if (v >= pkg.sourceVersion) {
+        rt.dpInstalledAt[k] = Number.NEGATIVE_INFINITY;
+        rt.dpState[k] = 3;
+      }
+    }
+    this.packageIdx.set(pkg.packageId, rt.idx);
+    this.packages.push(rt);
+  }
+
+  addProgram(program: Program): void {
+    const key = `${program.packageId}|${program.programName}`;
+    if (this.programs.has(key)) throw new Error(`Program ${key} already added`);
+    const disabled = ProgramFlags.has(program.programFlags, "DISABLED");
+    this.programs.set(key, { program, flags: program.programFlags, disabledSince: disabled ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY });
+  }
+
+  /**
+   * Sends a package to the DPs of `siteCodes` (default: every site below the package's source
+   * site). `courierSiteCodes` get it by Courier Sender parcel instead of the network, as does
+   * every hop when the package's preferred sender is COURIER.
+   */
+  distributePackage(packageId: string, opts: { at?: number | string | Date; siteCodes?: readonly string[]; courierSiteCodes?: readonly string[] } = {}): void {
+    const pi = this.packageIdx.get(packageId);
+    if (pi === undefined) throw new Error(`Unknown package ${packageId}`);
+    const ns = this.siteCodes.length;
+    const targetSites = new Uint8Array(ns);
+    if (opts.siteCodes) {
+      for (const c of opts.siteCodes) {
+        const s = this.siteIdx.get(c);
+        if (s === undefined) throw new Error(`Unknown site ${c}`);
+        targetSites[s] = 1;
+      }
+    } else targetSites.fill(1);
+    const courier = new Uint8Array(ns);
+    for (const c of opts.courierSiteCodes ?? []) {
+      const s = this.siteIdx.get(c);
+      if (s === undefined) throw new Error(`Unknown site ${c}`);
+      courier[s] = 1;
+    }
+    const source = this.sourceSiteOf((this.packages[pi] as PkgRt).pkg);
+    // Packages flow down from the source site; a site relays when anything below it needs the package.
+    const needs = new Uint8Array(ns);
+    const mark = (s: number): boolean => {
+      let any = targetSites[s] === 1 && (this.siteDps[s]?.length ?? 0) > 0;
+      for (const c of this.siteChildren[s] ?? []) if (mark(c)) any = true;
+      if (any) needs[s] = 1;
+      return any;
+    };
+    mark(source);
+    needs[source] = 1;
+    const dpTarget = new Uint8Array(this.dpServer.length);
+    for (let k = 0; k < dpTarget.length; k++) {
+      const s = this.dpSite[k] as number;
+      if (needs[s] && targetSites[s]) dpTarget[k] = 1;
+    }
+    this.jobs.push({ pkgIdx: pi, needs, dpTarget, courier });
+    this.q.push(Math.max(this.clock, opts.at === undefined ? this.clock : toMs(opts.at)), EV.DISTRIBUTE, this.jobs.length - 1, 0);
+  }
+
+  /** Targets the advertisement's collection; the advertisement replicates down the hierarchy from now on. */
+  addAdvertisement(advert: Advertisement): void {
+    if (this.advertIdx.has(advert.advertisementId)) throw new Error(`Advertisement ${advert.advertisementId} already added`);
+    const pi = this.packageIdx.get(advert.packageId);
+    if (pi === undefined) throw new Error(`Advertisement ${advert.advertisementId}: unknown package ${advert.packageId}`);
+    const prog = this.programs.get(`${advert.packageId}|${advert.programName}`);
+    if (!prog) throw new Error(`Advertisement ${advert.advertisementId}: unknown program ${advert.programName}`);
+    const targets = this.resolveCollection(advert.collectionId, advert.includeSubCollection);
+    const bySiteLists: number[][] = Array.from({ length: this.siteCodes.length }, () => []);
+    for (let j = 0; j < targets.length; j++) bySiteLists[this.cSite[targets[j] as number] as number]?.push(j);
+    const nt = targets.length;
+    const assignments = advert.assignedScheduleEnabled ? advert.assignedSchedule.map((t) => Date.parse(t.startTime)) : [];
+    const af = AdvertFlags.decode(advert.advertFlags).flags;
+    const presentMs = Date.parse(advert.presentTime);
+    const immediate = af.IMMEDIATE || af.ONUSERLOGON || af.ONUSERLOGOFF;
+    const rt: AdvRt = {
+      advert,
+      idx: this.adverts.length,
+      key: seedFromString(advert.advertisementId),
+      pkg: this.packages[pi] as PkgRt,
+      prog,
+      targets,
+      bySite: bySiteLists.map((l) => Int32Array.from(l)),
+      siteArrivedAt: new Float64Array(this.siteCodes.length).fill(Number.POSITIVE_INFINITY),
+      stage: new Uint8Array(nt),
+      contentSource: new Uint8Array(nt),
+      extraRunMs: new Float64Array(nt),
+      exitCode: new Int32Array(nt),
+      endMessageId: new Uint16Array(nt),
+      presentMs,
+      // ONUSERLOGON/LOGOFF are approximated as "at the next opportunity" like IMMEDIATE.
+      mandatoryAtMs: immediate ? presentMs : assignments.length > 0 ? Math.min(...assignments) : Number.POSITIVE_INFINITY,
+      expiresMs: advert.expirationTime ? Date.parse(advert.expirationTime) : Number.POSITIVE_INFINITY,
+    };
+    this.advertIdx.set(advert.advertisementId, rt.idx);
+    this.adverts.push(rt);
+    const origin = this.siteIdx.get(advert.advertisementId.slice(0, 3)) ?? this.roots[0] ?? 0;
+    this.q.push(this.clock, EV.ADVERT_AT_SITE, rt.idx, origin);
+    if (this.emitRequired && rt.pkg.pkg.updateIds.length > 0) this.q.push(Math.max(this.clock, presentMs), EV.REQUIRED_ROWS, rt.idx, 0);
+  }
+
+  /**
+   * Changes a program's flags at `at` (default now), e.g. setting DISABLED to halt a release.
+   * Each client sees the change at its next policy poll; runs already started finish.
+   */
+  setProgramFlags(packageId: string, programName: string, programFlags: number, at?: number | string | Date): void {
+    const prog = this.programs.get(`${packageId}|${programName}`);
+    if (!prog) throw new Error(`Unknown program ${packageId}|${programName}`);
+    this.controls.push({ kind: "PROGRAM_FLAGS", prog, flags: programFlags >>> 0 });
+    this.q.push(Math.max(this.clock, at === undefined ? this.clock : toMs(at)), EV.CONTROL, this.controls.length - 1, 0);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Plays every event up to and including `until` and returns what was reported in that window. */
+  advance(until: number | string | Date, opts: { onProgress?: (p: SimProgress) => void } = {}): SimBatch {
+    const untilMs = toMs(until);
+    if (untilMs < this.clock) throw new RangeError(`Cannot advance backwards (now ${iso(this.clock)}, asked ${iso(untilMs)})`);
+    const from = this.clock;
+    const batch: SimBatch = { from: iso(from), until: iso(untilMs), statusMessages: [], compliance: [], dpStatus: [], eventsProcessed: 0 };
+    this.out = batch;
+    const progress = opts.onProgress ?? this.onProgress;
+    const report = () =>
+      progress?.({
+        simTime: this.clock,
+        from,
+        until: untilMs,
+        fraction: untilMs === from ? 1 : (this.clock - from) / (untilMs - from),
+        eventsProcessed: this.eventsTotal,
+        queued: this.q.size,
+      });
+    while (this.q.peekTime() <= untilMs) {
+      this.q.pop();
+      const t = this.q.popTime;
+      if (t > this.clock) this.clock = t;
+      this.dispatch(this.q.popKind, this.q.popA, this.q.popB, t);
+      batch.eventsProcessed++;
+      this.eventsTotal++;
+      if (progress && this.eventsTotal % this.progressEvery === 0) report();
+    }
+    this.clock = untilMs;
+    this.out = null;
+    report();
+    return batch;
+  }
+
+  /** Advances in steps of `stepMs` up to `until`, yielding one batch per step (feed an ingest API with them). */
+  *batches(until: number | string | Date, stepMs: number): Generator<SimBatch> {
+    const untilMs = toMs(until);
+    if (!(stepMs > 0)) throw new RangeError("stepMs must be positive");
+    while (this.clock < untilMs) yield this.advance(Math.min(this.clock + stepMs, untilMs));
+  }
+
+  advertisementProgress(advertisementId: string): AdvertisementProgress {
+    const a = this.advertIdx.get(advertisementId);
+    if (a === undefined) throw new Error(`Unknown advertisement ${advertisementId}`);
+    const rt = this.adverts[a] as AdvRt;
+    const byStage = Object.fromEntries(CLIENT_STAGES.map((s) => [s, 0])) as Record<ClientStage, number>;
+    for (let j = 0; j < rt.stage.length; j++) byStage[CLIENT_STAGES[rt.stage[j] as number] as ClientStage]++;
+    return { advertisementId, targets: rt.targets.length, byStage };
+  }
+
+  stats(): SimStats {
+    return {
+      simTime: iso(this.clock),
+      eventsProcessed: this.eventsTotal,
+      queued: this.q.size,
+      statusMessagesByMessageId: Object.fromEntries([...this.msgCounts.entries()].sort((x, y) => x[0] - y[0]).map(([k, v]) => [String(k), v])),
+      complianceByState: Object.fromEntries(this.complianceCounts.entries()),
+      dpInstalled: this.dpInstalledCount,
+      stalledTransfers: this.stalled,
+      unroutableHops: this.unroutable,
+    };
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  private dispatch(kind: number, a: number, b: number, t: number): void {
+    switch (kind) {
+      case EV.DISTRIBUTE:
+        return this.onDistribute(a, t);
+      case EV.SITE_RECEIVED:
+        return this.onSiteReceived(a, t);
+      case EV.ADDRESS_DONE:
+        return this.onAddressDone(a, t);
+      case EV.DP_INSTALLED:
+        return this.onDpInstalled(a, b, t);
+      case EV.ADVERT_AT_SITE:
+        return this.onAdvertAtSite(a, b, t);
+      case EV.CLIENT_POLICY:
+        return this.onClientPolicy(a, b, t);
+      case EV.CLIENT_ASSIGNMENT:
+        return this.onAssignment(a, b, t);
+      case EV.RUN_START:
+        return this.onRunStart(a, b, t);
+      case EV.RUN_END:
+        return this.onRunEnd(a, b, t);
+      case EV.REBOOT_DONE:
+        return this.onRebootDone(a, b, t);
+      case EV.EMIT:
+        return this.onEmit(a);
+      case EV.CONTROL:
+        return this.onControl(a, t);
+      case EV.REQUIRED_ROWS:
+        return this.onRequiredRows(a, t);
+    }
+  }
+
+  // ---------------------------------------------------------------- distribution
+
+  private sourceSiteOf(pkg: Package): number {
+    return this.siteIdx.get(pkg.sourceSite ?? "") ?? this.siteIdx.get(pkg.packageId.slice(0, 3)) ?? this.roots[0] ?? 0;
+  }
+
+  private onDistribute(jobIdx: number, t: number): void {
+    const job = this.jobs[jobIdx] as DistJob;
+    const rt = this.packages[job.pkgIdx] as PkgRt;
+    for (let k = 0; k < job.dpTarget.length; k++) {
+      if (job.dpTarget[k] && rt.dpState[k] === 0) this.dpChange(rt, k, 1, "NETWORK", t);
+    }
+    const source = this.sourceSiteOf(rt.pkg);
+    const first = this.newTransfer(jobIdx, source, rt.pkg.sendingPriority);
+    this.q.push(t + this.processingMs, EV.SITE_RECEIVED, first.id, 0);
+  }
+
+  private onSiteReceived(tIdx: number, t: number): void {
+    const tr = this.transfers[tIdx] as Transfer;
+    const job = this.jobs[tr.jobIdx] as DistJob;
+    const rt = this.packages[job.pkgIdx] as PkgRt;
+    const s = tr.site;
+    if ((rt.siteHasAt[s] as number) <= t) return;
+    rt.siteHasAt[s] = t;
+    const sizeKB = rt.pkg.sizeKB;
+    for (const k of this.siteDps[s] ?? []) {
+      if (!job.dpTarget[k] || (rt.dpState[k] as number) >= 3) continue;
+      if ((rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, tr.via, t);
+      const linkKbps = (this.dpContentLink[k] as number) || LOCAL_DP_COPY_KBPS;
+      const copyMs = (this.hopSizeKB(rt, k, sizeKB) / (linkKbps * KB_PER_SECOND_PER_KBPS)) * 1000 + MIN;
+      this.q.push(t + copyMs, EV.DP_INSTALLED, rt.idx, k);
+    }
+    for (const c of this.siteChildren[s] ?? []) {
+      if (!job.needs[c]) continue;
+      if (rt.pkg.preferredSender === "COURIER" || job.courier[c]) {
+        const parcel = this.newTransfer(tr.jobIdx, c, rt.pkg.sendingPriority);
+        parcel.via = "COURIER_PARCEL";
+        for (const k of this.siteDps[c] ?? []) if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "COURIER_PARCEL", t);
+        const transit = this.courierMin + (this.courierMax - this.courierMin) * hashFloat(this.seed, rt.idx, c, 0x434f5552);
+        this.q.push(t + transit, EV.SITE_RECEIVED, parcel.id, 0);
+        continue;
+      }
+      const addr = this.pickAddress(s, c, rt.pkg.preferredSender);
+      if (addr < 0) {
+        this.unroutable++;
+        continue;
+      }
+      (this.addrQueue[addr] as Transfer[]).push(this.newTransfer(tr.jobIdx, c, rt.pkg.sendingPriority));
+      if (!this.addrBusy[addr]) this.startNextTransfer(addr, t);
+    }
+  }
+
+  private newTransfer(jobIdx: number, site: number, priority: SendingPriority): Transfer {
+    const tr: Transfer = { id: this.transfers.length, jobIdx, site, via: "NETWORK", priorityRank: PRIORITY_RANK[priority], seq: this.transferSeq++ };
+    this.transfers.push(tr);
+    return tr;
+  }
+
+  /** Full package, or one delta when every DP at the destination is at most five versions behind [F:S16]. */
+  private hopSizeKB(rt: PkgRt, dp: number, full: number): number {
+    const stored = rt.dpStored[dp] as number;
+    const behind = rt.pkg.sourceVersion - stored;
+    if (stored > 0 && behind > 0 && behind <= 5 && rt.pkg.deltaSizeKB !== undefined) return Math.min(full, rt.pkg.deltaSizeKB * behind);
+    return full;
+  }
+
+  private pickAddress(from: number, to: number, preferred: PreferredSender): number {
+    const list = this.addrByPair.get(`${from}>${to}`);
+    if (!list || list.length === 0) return -1;
+    if (preferred !== "NO_PREFERENCE" && preferred !== "COURIER") {
+      const type = addressTypeForSender[preferred];
+      const match = list.find((k) => this.addresses[k]?.addressType === type);
+      if (match !== undefined) return match;
+    }
+    return list[0] as number;
+  }
+
+  /** Senders work one package at a time per address: highest sending priority first, then FIFO. */
+  private startNextTransfer(addr: number, t: number): void {
+    const queue = this.addrQueue[addr] as Transfer[];
+    const address = this.addresses[addr] as Address;
+    const from = this.siteIdx.get(address.siteCode) ?? 0;
+    while (queue.length > 0) {
+      let best = 0;
+      for (let i = 1; i < queue.length; i++) {
+        const x = queue[i] as Transfer;
+        const y = queue[best] as Transfer;
+        if (x.priorityRank < y.priorityRank || (x.priorityRank === y.priorityRank && x.seq < y.seq)) best = i;
+      }
+      const tr = queue.splice(best, 1)[0] as Transfer;
+      const job = this.jobs[tr.jobIdx] as DistJob;
+      const rt = this.packages[job.pkgIdx] as PkgRt;
+      const destDps = this.siteDps[tr.site] ?? [];
+      for (const k of destDps) if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "NETWORK", t);
+      const sizeKB = destDps.length > 0 ? Math.max(...destDps.map((k) => this.hopSizeKB(rt, k, rt.pkg.sizeKB))) : rt.pkg.sizeKB;
+      const secs = transferSeconds(
+        sizeKB,
+        { bandwidthKbps: address.bandwidthKbps, utcOffsetMinutes: this.siteOffsetMin[from] as number },
+        rt.pkg.ignoreAddressSchedule ? null : address.usageSchedule,
+        address.rateLimit,
+        t,
+        rt.pkg.sendingPriority,
+      );
+      if (!Number.isFinite(secs)) {
+        // The address never opens for this priority: the job stays queued in SMS terms; it blocks nothing else here.
+        this.stalled++;
+        continue;
+      }
+      this.addrBusy[addr] = 1;
+      this.addrCurrent[addr] = tr.id;
+      this.q.push(t + secs * 1000, EV.ADDRESS_DONE, addr, 0);
+      return;
+    }
+    this.addrBusy[addr] = 0;
+  }
+
+  private onAddressDone(addr: number, t: number): void {
+    const tIdx = this.addrCurrent[addr] as number;
+    this.addrBusy[addr] = 0;
+    this.addrCurrent[addr] = -1;
+    if (tIdx >= 0) this.q.push(t + this.processingMs, EV.SITE_RECEIVED, tIdx, 0);
+    this.startNextTransfer(addr, t);
+  }
+
+  private onDpInstalled(pkgIdx: number, dp: number, t: number): void {
+    const rt = this.packages[pkgIdx] as PkgRt;
+    if ((rt.dpState[dp] as number) >= 3) return;
+    rt.dpInstalledAt[dp] = t;
+    rt.dpStored[dp] = rt.pkg.sourceVersion;
+    const s = this.dpSite[dp] as number;
+    const viaCourier = this.transfersReachedByCourier(rt, s);
+    this.dpChange(rt, dp, 3, viaCourier ? "COURIER_PARCEL" : "NETWORK", t);
+    this.dpInstalledCount++;
+    const waiting = rt.waiters.get(dp);
+    if (!waiting) return;
+    rt.waiters.delete(dp);
+    for (let w = 0; w < waiting.length; w += 2) {
+      const a = waiting[w] as number;
+      const j = waiting[w + 1] as number;
+      const i = (this.adverts[a] as AdvRt).targets[j] as number;
+      // The client looks for content again on its next policy cycle.
+      this.q.push(this.nextPollPoint(i, t), EV.CLIENT_ASSIGNMENT, a, j);
+    }
+  }
+
+  private transfersReachedByCourier(rt: PkgRt, site: number): boolean {
+    // The most recent transfer that delivered this package to the site decides the "via".
+    for (let x = this.transfers.length - 1; x >= 0; x--) {
+      const tr = this.transfers[x] as Transfer;
+      if (tr.site === site && (this.jobs[tr.jobIdx] as DistJob).pkgIdx === rt.idx) return tr.via === "COURIER_PARCEL";
+    }
+    return false;
+  }
+
+  private dpChange(rt: PkgRt, dp: number, state: 1 | 2 | 3, via: DpDeliveryVia, t: number): void {
+    rt.dpState[dp] = state;
+    this.out?.dpStatus.push({
+      packageId: rt.pkg.packageId,
+      siteCode: this.siteCodes[this.dpSite[dp] as number] as string,
+      serverName: this.dpServer[dp] as string,
+      storedVersion: rt.dpStored[dp] as number,
+      state: state === 1 ? "PENDING" : state === 2 ? "IN_PROGRESS" : "INSTALLED",
+      via,
+      time: iso(t),
+    });
+  }
+
+  // ---------------------------------------------------------------- clients
+
+  private resolveCollection(collectionId: string, includeSub: boolean): Int32Array {
+    const byId = new Map(this.fleet.collections.map((c) => [c.collectionId, c]));
+    if (!byId.has(collectionId)) throw new Error(`Unknown collection ${collectionId}`);
+    const seen = new Set<string>();
+    const members = new Set<number>();
+    const visit = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const c = byId.get(id);
+      if (!c) return;
+      for (const r of c.memberResourceIds ?? []) members.add(r);
+      for (const rule of c.rules) if (rule.type === "DIRECT") members.add(rule.resourceId);
+      if (includeSub) for (const child of this.fleet.collections) if (child.parentCollectionId === id) visit(child.collectionId);
+    };
+    visit(collectionId);
+    const idx: number[] = [];
+    for (const r of members) {
+      const i = this.resourceIdx.get(r);
+      if (i !== undefined) idx.push(i);
+    }
+    idx.sort((x, y) => x - y);
+    return Int32Array.from(idx);
+  }
+
+  /** First policy poll at or after t (each client has its own phase in the polling cycle). */
+  private nextPollPoint(i: number, t: number): number {
+    const phase = this.cPhase[i] as number;
+    const d = (((phase - t) % this.pollMs) + this.pollMs) % this.pollMs;
+    return t + d;
+  }
+
+  /** A client asks for policy a few minutes after it starts. */
+  private startupDelay(i: number, t: number): number {
+    return (2 + 6 * hashFloat(this.seed, this.cKey[i] as number, Math.floor(t / MIN), 0x53545254)) * MIN;
+  }
+
+  /** When the client next picks up policy at or after T: its next poll if it stays on, else shortly after its next start-up. */
+  private policyReceipt(i: number, T: number): number {
+    const p = this.power;
+    if (!p.find(i, T)) return Number.POSITIVE_INFINITY;
+    let s = p.outStart;
+    let e = p.outEnd;
+    if (s <= T) {
+      const poll = this.nextPollPoint(i, T);
+      if (poll < e) return Math.round(poll);
+      if (!p.find(i, e)) return Number.POSITIVE_INFINITY;
+      s = p.outStart;
+      e = p.outEnd;
+    }
+    return Math.round(Math.min(s + this.startupDelay(i, s), (s + e) / 2));
+  }
+
+  private isDisabledFor(i: number, prog: ProgRt, t: number): boolean {
+    if (prog.disabledSince > t) return false;
+    if (prog.disabledSince === Number.NEGATIVE_INFINITY) return true;
+    return this.nextPollPoint(i, prog.disabledSince) <= t;
+  }
+
+  private onAdvertAtSite(a: number, s: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    if ((rt.siteArrivedAt[s] as number) <= t) return;
+    rt.siteArrivedAt[s] = t;
+    const T = Math.max(t, rt.presentMs);
+    const list = rt.bySite[s] as Int32Array;
+    for (let x = 0; x < list.length; x++) {
+      const j = list[x] as number;
+      if (rt.stage[j] !== ST.AWAITING_POLICY) continue;
+      const r = this.policyReceipt(rt.targets[j] as number, T);
+      if (Number.isFinite(r)) this.q.push(r, EV.CLIENT_POLICY, a, j);
+      else rt.stage[j] = ST.UNREACHABLE;
+    }
+    // Replicate the advertisement to child sites with its priority, through the address schedule.
+    const priority = sendingPriorityOfAdvert[rt.advert.priority];
+    for (const c of this.siteChildren[s] ?? []) {
+      const addr = this.pickAddress(s, c, "NO_PREFERENCE");
+      if (addr < 0) {
+        this.unroutable++;
+        continue;
+      }
+      const address = this.addresses[addr] as Address;
+      const secs = transferSeconds(
+        ADVERT_OBJECT_KB,
+        { bandwidthKbps: address.bandwidthKbps, utcOffsetMinutes: this.siteOffsetMin[s] as number },
+        address.usageSchedule,
+        address.rateLimit,
+        t,
+        priority,
+      );
+      if (Number.isFinite(secs)) this.q.push(t + secs * 1000 + this.processingMs, EV.ADVERT_AT_SITE, a, c);
+    }
+  }
+
+  private onClientPolicy(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    if (rt.stage[j] !== ST.AWAITING_POLICY && rt.stage[j] !== ST.UNREACHABLE) return;
+    const i = rt.targets[j] as number;
+    rt.stage[j] = ST.RECEIVED;
+    this.emitStatus(i, a, STATUS_MESSAGE_IDS.RECEIVED, t, undefined);
+    if (t >= rt.expiresMs) {
+      rt.stage[j] = ST.EXPIRED;
+      return;
+    }
+    if (this.isDisabledFor(i, rt.prog, t)) {
+      rt.stage[j] = ST.HALTED;
+      return;
+    }
+    const decision = mandatoryRunDecision(rt.advert, ProgramFlags.with(rt.prog.flags, "DISABLED", false), {
+      clientType: this.cLegacy[i] ? "LEGACY" : "ADVANCED",
+      slowLink: this.cSlow[i] === 1,
+    });
+    if (!decision.run) {
+      rt.stage[j] =
+        decision.reason === "NOT_MANDATORY_OVER_SLOW_LINKS"
+          ? ST.NOT_FORCED_SLOW_LINK
+          : decision.reason === "NO_LOCAL_DP"
+            ? ST.NO_LOCAL_DP
+            : decision.reason === "PROGRAM_DISABLED"
+              ? ST.HALTED
+              : ST.NOT_MANDATORY;
+      return;
+    }
+    rt.contentSource[j] = CONTENT_SOURCES.indexOf(decision.contentSource);
+    const runAt = Math.max(t, rt.mandatoryAtMs);
+    if (runAt >= rt.expiresMs) {
+      rt.stage[j] = ST.EXPIRED;
+      return;
+    }
+    rt.stage[j] = ST.SCHEDULED;
+    if (runAt > t) this.q.push(runAt, EV.CLIENT_ASSIGNMENT, a, j);
+    else this.onAssignment(a, j, t);
+  }
+
+  private onAssignment(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    const stage = rt.stage[j] as number;
+    if (stage !== ST.SCHEDULED && stage !== ST.WAITING_CONTENT) return;
+    const i = rt.targets[j] as number;
+    if (t >= rt.expiresMs) {
+      rt.stage[j] = ST.EXPIRED;
+      return;
+    }
+    if (this.isDisabledFor(i, rt.prog, t)) {
+      rt.stage[j] = ST.HALTED;
+      return;
+    }
+    if (!this.power.isOnline(i, t)) {
+      // A missed mandatory assignment runs when the machine is back.
+      const on = this.power.nextOnline(i, t);
+      if (Number.isFinite(on)) this.q.push(Math.round(on + this.startupDelay(i, on)), EV.CLIENT_ASSIGNMENT, a, j);
+      else rt.stage[j] = ST.UNREACHABLE;
+      return;
+    }
+    const source = CONTENT_SOURCES[rt.contentSource[j] as number] as ContentSource;
+    const local = source === "LOCAL_DP_RUN" || source === "LOCAL_DP_DOWNLOAD";
+    const b = this.cBoundary[i] as number;
+    let dp = -1;
+    if (local && b >= 0) {
+      dp = this.bDp[b] as number;
+      const lanDps = this.siteLanDps[this.bSite[b] as number] ?? [];
+      if (!this.bProtected[b] && lanDps.length > 1) dp = lanDps[(this.cKey[i] as number) % lanDps.length] as number;
+    }
+    if (dp < 0) dp = this.siteDp[this.cSite[i] as number] as number;
+    if (dp < 0) {
+      rt.stage[j] = ST.NO_DP;
+      return;
+    }
+    const pkg = rt.pkg;
+    if ((pkg.dpInstalledAt[dp] as number) > t) {
+      rt.stage[j] = ST.WAITING_CONTENT;
+      const list = pkg.waiters.get(dp) ?? [];
+      list.push(a, j);
+      pkg.waiters.set(dp, list);
+      return;
+    }
+    // Content path: a local DP's capacity is shared FIFO; a branch's WAN link is shared FIFO; otherwise the client's own link.
+    const sizeKB = pkg.pkg.sizeKB;
+    let start = t;
+    let kbps: number;
+    if (local) {
+      kbps = Math.min(this.cLinkKbps[i] as number, this.dpCapacity[dp] as number);
+      const ms = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
+      start = Math.max(t, this.dpBusyUntil[dp] as number);
+      this.dpBusyUntil[dp] = start + ms;
+    } else if (b >= 0 && (this.bLinkKbps[b] as number) > 0) {
+      kbps = Math.min(this.bLinkKbps[b] as number, this.cLinkKbps[i] as number);
+      const ms = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
+      start = Math.max(t, this.bBusyUntil[b] as number);
+      this.bBusyUntil[b] = start + ms;
+    } else {
+      kbps = this.cLinkKbps[i] as number;
+    }
+    const transferMs = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
+    if (source === "LOCAL_DP_DOWNLOAD" || source === "REMOTE_DP_DOWNLOAD") {
+      rt.stage[j] = ST.DOWNLOADING;
+      const done = this.power.accumulate(i, start, transferMs);
+      if (Number.isFinite(done)) this.q.push(Math.round(done), EV.RUN_START, a, j);
+      return;
+    }
+    // Run from the DP: the program reads its files over the link while it runs.
+    rt.extraRunMs[j] = start - t + transferMs;
+    this.onRunStart(a, j, t);
+  }
+
+  private onRunStart(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    const i = rt.targets[j] as number;
+    const stage = rt.stage[j] as number;
+    if (stage !== ST.SCHEDULED && stage !== ST.DOWNLOADING && stage !== ST.WAITING_CONTENT) return;
+    if (this.isDisabledFor(i, rt.prog, t)) {
+      rt.stage[j] = ST.HALTED;
+      return;
+    }
+    if (t >= rt.expiresMs) {
+      rt.stage[j] = ST.EXPIRED;
+      return;
+    }
+    rt.stage[j] = ST.RUNNING;
+    this.emitStatus(i, a, STATUS_MESSAGE_IDS.PROGRAM_STARTED, t, undefined);
+    const c = this.fleet.computers[i];
+    const key = this.cKey[i] as number;
+    const seed = this.seed;
+    const result = this.outcome.decide({
+      resourceId: key,
+      machineName: c?.name ?? "",
+      siteCode: c?.siteCode ?? "",
+      os: c?.os ?? "",
+      clientType: this.cLegacy[i] ? "LEGACY" : "ADVANCED",
+      advertisementId: rt.advert.advertisementId,
+      packageId: rt.advert.packageId,
+      programName: rt.advert.programName,
+      programKind: rt.prog.program.kind,
+      startedAt: t,
+      random: (salt) => hashFloat(seed, key, hash32(rt.key, 0x4f555443), salt),
+    });
+    rt.exitCode[j] = result.exitCode;
+    rt.endMessageId[j] = result.messageId;
+    this.q.push(Math.round(t + (rt.extraRunMs[j] as number) + result.runMs), EV.RUN_END, a, j);
+  }
+
+  private onRunEnd(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    const i = rt.targets[j] as number;
+    const messageId = rt.endMessageId[j] as number;
+    const exitCode = rt.exitCode[j] as number;
+    this.emitStatus(i, a, messageId, t, exitCode);
+    const success = messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED || messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED_MIF;
+    const doneState: ComplianceState = rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED";
+    if (!success) {
+      rt.stage[j] = ST.FAILED;
+      this.emitCompliance(i, rt.pkg.idx, "FAILED", t);
+      return;
+    }
+    rt.stage[j] = ST.SUCCEEDED;
+    if (exitCode !== 3010) {
+      this.emitCompliance(i, rt.pkg.idx, doneState, t);
+      return;
+    }
+    this.emitCompliance(i, rt.pkg.idx, "INSTALLED_PENDING_REBOOT", t);
+    let rebootAt: number;
+    if (ProgramFlags.has(rt.prog.flags, "OKTOREBOOT") || ProgramFlags.has(rt.prog.flags, "OKTOQUIT")) {
+      rebootAt = t + (2 + 3 * hashFloat(this.seed, this.cKey[i] as number, rt.key, 0x52425431)) * MIN;
+    } else {
+      // The user restarts eventually: at the next power cycle, or within 4–72 h on machines left on.
+      const userRestart = t + (4 + 68 * hashFloat(this.seed, this.cKey[i] as number, rt.key, 0x52425432)) * HOUR;
+      const cycle = this.power.nextRestart(i, t);
+      rebootAt = Math.min(userRestart, Number.isFinite(cycle) ? cycle + 2 * MIN : userRestart);
+    }
+    this.q.push(Math.round(rebootAt), EV.REBOOT_DONE, a, j);
+  }
+
+  private onRebootDone(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    this.emitCompliance(rt.targets[j] as number, rt.pkg.idx, rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED", t);
+  }
+
+  private onRequiredRows(a: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    if (!this.out) return;
+    const when = iso(t);
+    for (let j = 0; j < rt.targets.length; j++) {
+      const c = this.fleet.computers[rt.targets[j] as number];
+      if (!c) continue;
+      for (const updateId of rt.pkg.pkg.updateIds) {
+        this.out.compliance.push({ resourceId: c.resourceId, updateId, state: "REQUIRED", time: when, reportedAt: when });
+        this.complianceCounts.set("REQUIRED", (this.complianceCounts.get("REQUIRED") ?? 0) + 1);
+      }
+    }
+  }
+
+  private onControl(idx: number, t: number): void {
+    const c = this.controls[idx];
+    if (!c) return;
+    const wasDisabled = ProgramFlags.has(c.prog.flags, "DISABLED");
+    c.prog.flags = c.flags;
+    const nowDisabled = ProgramFlags.has(c.flags, "DISABLED");
+    if (nowDisabled && !wasDisabled) c.prog.disabledSince = t;
+    if (!nowDisabled) c.prog.disabledSince = Number.POSITIVE_INFINITY;
+  }
+
+  // ---------------------------------------------------------------- reporting
+
+  /**
+   * When a client event reaches the server: a few minutes later if the machine stays on, else a
+   * few minutes after it is next on. The message keeps the event time.
+   */
+  private reportTime(i: number, t: number, salt: number): number {
+    const key = this.cKey[i] as number;
+    const delay = this.uploadMin + (this.uploadMax - this.uploadMin) * hashFloat(this.seed, key, Math.floor(t / 1000), salt);
+    const until = this.power.onlineUntil(i, t);
+    if (t + delay <= until) return Math.round(t + delay);
+    const back = this.power.nextOnline(i, Math.max(t, until) + 1);
+    if (!Number.isFinite(back)) return Number.POSITIVE_INFINITY;
+    return Math.round(back + this.startupDelay(i, back) + delay);
+  }
+
+  /** Parks an outgoing record until its report time; slots are reused so memory follows what is in flight. */
+  private park(p: Pending, at: number): void {
+    if (!Number.isFinite(at)) return; // the machine never comes back within the look-ahead
+    const slot = this.freePending.pop();
+    if (slot === undefined) {
+      this.pending.push(p);
+      this.q.push(at, EV.EMIT, this.pending.length - 1, 0);
+    } else {
+      this.pending[slot] = p;
+      this.q.push(at, EV.EMIT, slot, 0);
+    }
+  }
+
+  private emitStatus(i: number, a: number, messageId: number, t: number, exitCode: number | undefined): void {
+    this.park({ k: 0, c: i, adv: a, messageId, time: t, exitCode }, this.reportTime(i, t, messageId));
+  }
+
+  private emitCompliance(i: number, pkgIdx: number, state: ComplianceState, t: number): void {
+    this.park({ k: 1, c: i, pkg: pkgIdx, state, time: t }, this.reportTime(i, t, 0x434f4d50));
+  }
+
+  private onEmit(idx: number): void {
+    const p = this.pending[idx];
+    this.pending[idx] = undefined;
+    this.freePending.push(idx);
+    if (!p || !this.out) return;
+    const c = this.fleet.computers[p.c];
+    if (!c) return;
+    const reportedAt = iso(this.clock);
+    if (p.k === 0) {
+      const m: SimStatusMessage = {
+        messageId: p.messageId,
+        machineName: c.name,
+        resourceId: c.resourceId,
+        siteCode: c.siteCode,
+        advertisementId: (this.adverts[p.adv] as AdvRt).advert.advertisementId,
+        time: iso(p.time),
+        reportedAt,
+      };
+      if (p.exitCode !== undefined) m.exitCode = p.exitCode;
+      this.out.statusMessages.push(m);
+      this.msgCounts.set(p.messageId, (this.msgCounts.get(p.messageId) ?? 0) + 1);
+    } else {
+      for (const updateId of (this.packages[p.pkg] as PkgRt).pkg.updateIds) {
+        this.out.compliance.push({ resourceId: c.resourceId, updateId, state: p.state, time: iso(p.time), reportedAt });
+        this.complianceCounts.set(p.state, (this.complianceCounts.get(p.state) ?? 0) + 1);
+      }
+    }
+  }
+}
+
+export const createSimulation = (opts: SimulationOptions): Simulation => new Simulation(opts);
+
+/** Is this advertisement mandatory with ONSLOWNET (the emergency setting)? Convenience for callers. */
+export const isEmergencyAdvert = (a: Advertisement): boolean => isMandatory(a) && AdvertFlags.has(a.advertFlags, "ONSLOWNET");
