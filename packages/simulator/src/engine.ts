@@ -633,6 +633,20 @@ export class Simulation {
     while (this.clock < untilMs) yield this.advance(Math.min(this.clock + stepMs, untilMs));
   }
 
+  /** Is this computer on and connected at `time`? (Same power model the engine plays.) */
+  machineOnline(resourceId: number, time: number | string | Date): boolean {
+    const i = this.resourceIdx.get(resourceId);
+    if (i === undefined) throw new Error(`Unknown resource ${resourceId}`);
+    return this.power.isOnline(i, toMs(time));
+  }
+
+  /** First instant at or after `time` when the computer is on, or +Infinity within the look-ahead. */
+  machineNextOnline(resourceId: number, time: number | string | Date): number {
+    const i = this.resourceIdx.get(resourceId);
+    if (i === undefined) throw new Error(`Unknown resource ${resourceId}`);
+    return this.power.nextOnline(i, toMs(time));
+  }
+
   advertisementProgress(advertisementId: string): AdvertisementProgress {
     const a = this.advertIdx.get(advertisementId);
     if (a === undefined) throw new Error(`Unknown advertisement ${advertisementId}`);

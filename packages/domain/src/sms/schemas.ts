@@ -151,6 +151,8 @@ export const RateLimitSchema = z.discriminatedUnion("mode", [
   }),
 ]);
 
+export type RateLimit = z.infer<typeof RateLimitSchema>;
+
 export const AddressSchema = z
   .object({
     addressId: z.string().trim().min(1).max(64),

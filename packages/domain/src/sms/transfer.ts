@@ -19,7 +19,8 @@ import { hourUsageAllows, openHoursPerWeek, type AddressSchedule, type HourUsage
  * Callers that honour `IgnoreAddressSchedule` pass `schedule = null`.
  */
 
-export type RateLimit =
+/** Rate limit as the arithmetic reads it (the zod-inferred `RateLimit` is assignable to it). */
+export type RateLimitSpec =
   | { mode: "UNLIMITED" }
   | { mode: "PULSE"; blockSizeKB: number; delaySeconds: number }
   | { mode: "HOURLY_LIMIT"; hourlyLimitPct: readonly number[] };
@@ -61,7 +62,7 @@ export function simulateTransfer(
   sizeKB: number,
   link: LinkSpec,
   schedule: AddressSchedule | null | undefined,
-  rateLimit: RateLimit | null | undefined,
+  rateLimit: RateLimitSpec | null | undefined,
   startTime: TimeInput,
   sendingPriority: SendingPriority,
   horizonMs: number = DEFAULT_TRANSFER_HORIZON_MS,
@@ -172,7 +173,7 @@ export function transferSeconds(
   sizeKB: number,
   link: LinkSpec,
   schedule: AddressSchedule | null | undefined,
-  rateLimit: RateLimit | null | undefined,
+  rateLimit: RateLimitSpec | null | undefined,
   startTime: TimeInput,
   sendingPriority: SendingPriority,
 ): number {
@@ -184,7 +185,7 @@ export function transferSeconds(
 export function linkCapacityKB(
   link: LinkSpec,
   schedule: AddressSchedule | null | undefined,
-  rateLimit: RateLimit | null | undefined,
+  rateLimit: RateLimitSpec | null | undefined,
   from: TimeInput,
   until: TimeInput,
   sendingPriority: SendingPriority,
@@ -200,7 +201,7 @@ export function arrivesBefore(
   sizeKB: number,
   link: LinkSpec,
   schedule: AddressSchedule | null | undefined,
-  rateLimit: RateLimit | null | undefined,
+  rateLimit: RateLimitSpec | null | undefined,
   startTime: TimeInput,
   deadline: TimeInput,
   sendingPriority: SendingPriority,
