@@ -50,7 +50,9 @@ const wanted = (name) => (!only || only.includes(name)) && !skip.includes(name);
 /** A command that is one check: passed when it exits 0. */
 async function checkTier(args) {
   const { code } = await pnpm(args);
-  return code === 0 ? { passed: 1, failed: 0, skipped: 0, note: "" } : { passed: 0, failed: 1, skipped: 0, note: `exit code ${code}` };
+  return code === 0
+    ? { passed: 1, failed: 0, skipped: 0, note: "" }
+    : { passed: 0, failed: 1, skipped: 0, note: `exit code ${code}` };
 }
 
 /** Project names that vitest resolves from vitest.config.ts and that have test files right now. */
@@ -119,7 +121,11 @@ const tiers = [
   { name: "typecheck", title: "Type check (pnpm typecheck)", run: () => checkTier(["typecheck"]) },
   { name: "lint", title: "Lint and format check (pnpm lint)", run: () => checkTier(["lint"]) },
   { name: "unit", title: `Unit tests (vitest: ${UNIT_PROJECTS.join(", ")})`, run: unitTier },
-  { name: "api", title: "API integration tests on embedded PGlite (vitest --project api)", run: () => vitestTier("api-pglite", ["api"]) },
+  {
+    name: "api",
+    title: "API integration tests on embedded PGlite (vitest --project api)",
+    run: () => vitestTier("api-pglite", ["api"]),
+  },
   { name: "api-pg", title: "API integration tests on PostgreSQL 15 (vitest --project api)", run: apiPostgresTier },
   { name: "e2e", title: "End-to-end tests in Chromium (Playwright)", run: e2eTier },
 ].filter((t) => wanted(t.name));
@@ -148,30 +154,48 @@ for (const [i, tier] of tiers.entries()) {
     try {
       result = await tier.run();
     } catch (err) {
-      console.error(red(err instanceof Error ? err.stack ?? err.message : String(err)));
+      console.error(red(err instanceof Error ? (err.stack ?? err.message) : String(err)));
       result = { passed: 0, failed: 1, skipped: 0, note: "the runner itself crashed in this tier" };
     }
   }
   const row = { name: tier.name, ...result, ms: Date.now() - tierStart };
   rows.push(row);
   const verdict = row.failed ? red(`✗ ${row.failed} failed`) : green("✓ all passed");
-  console.log(`${verdict}, ${row.passed} passed${row.skipped ? `, ${row.skipped} skipped` : ""} (${formatDuration(row.ms)})${row.note ? ` — ${row.note}` : ""}`);
+  console.log(
+    `${verdict}, ${row.passed} passed${row.skipped ? `, ${row.skipped} skipped` : ""} (${formatDuration(row.ms)})${row.note ? ` — ${row.note}` : ""}`,
+  );
 }
 
 // --- summary --------------------------------------------------------------------------------
 
-const total = rows.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
-  passed: 0,
-  failed: 0,
-  skipped: 0,
-});
+const total = rows.reduce(
+  (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
+  {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  },
+);
 
 heading(`Summary (${formatDuration(Date.now() - started)}, setup ${formatDuration(setupMs)})`);
 const header = ["tier", "passed", "failed", "skipped", "time", "note"];
-const table = [header, ...rows.map((r) => [r.name, String(r.passed), String(r.failed), String(r.skipped), formatDuration(r.ms), r.note ?? ""])];
+const table = [
+  header,
+  ...rows.map((r) => [
+    r.name,
+    String(r.passed),
+    String(r.failed),
+    String(r.skipped),
+    formatDuration(r.ms),
+    r.note ?? "",
+  ]),
+];
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const [n, row] of table.entries()) {
-  const line = row.map((cell, c) => (c >= 1 && c <= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  const line = row
+    .map((cell, c) => (c >= 1 && c <= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+    .join("  ")
+    .trimEnd();
   const failedRow = n > 0 && rows[n - 1].failed > 0;
   console.log(n === 0 ? bold(line) : failedRow ? red(line) : line);
 }

@@ -60,7 +60,10 @@ export async function ensurePnpm() {
   return code === 0 && installedVersion() === want;
 }
 
-/** Runs the pinned pnpm from the repository root. */
-export function pnpm(args, { env, cwd } = {}) {
-  return run(pnpmBin, args, { cwd: cwd ?? repoRoot, env: toolEnv(env) });
+/** The pinned pnpm in .tools/, or (before `npm start` put it there) whatever `pnpm` is on PATH. */
+export const pnpmCommand = () => (existsSync(pnpmBin) ? pnpmBin : "pnpm");
+
+/** Runs pnpm from the repository root with toolEnv(). */
+export function pnpm(args, { env, cwd, stdio, onChild, quiet } = {}) {
+  return run(pnpmCommand(), args, { cwd: cwd ?? repoRoot, env: toolEnv(env), stdio, onChild, quiet });
 }

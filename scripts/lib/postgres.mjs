@@ -48,9 +48,13 @@ export async function startPostgres() {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const init = pgTool("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"], {
-    dir,
-  });
+  const init = pgTool(
+    "initdb",
+    ["-D", dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"],
+    {
+      dir,
+    },
+  );
   if (init.status !== 0) {
     const output = `${init.stdout ?? ""}${init.stderr ?? ""}${init.error ? String(init.error) : ""}`;
     stop();

@@ -69,10 +69,11 @@ function killGroup(child, signal) {
 export const interrupted = () => signalled;
 
 /**
- * Runs a command with inherited output. Resolves to { code, signal }; never rejects for a
- * non-zero exit. The child gets its own process group so that a signal is delivered once.
+ * Runs a command with inherited output (or `stdio`, with `onChild(child)` to wire up pipes).
+ * Resolves to { code, signal }; never rejects for a non-zero exit. The child gets its own
+ * process group so that a signal is delivered once, to all of it.
  */
-export function run(cmd, args, { cwd, env, quiet = false, stdio } = {}) {
+export function run(cmd, args, { cwd, env, quiet = false, stdio, onChild } = {}) {
   if (signalled) return Promise.resolve({ code: 130, signal: signalled });
   if (!quiet) console.log(dim(`$ ${[cmd, ...args].join(" ")}`));
   return new Promise((resolve) => {
@@ -83,6 +84,7 @@ export function run(cmd, args, { cwd, env, quiet = false, stdio } = {}) {
       detached: true,
     });
     running.add(child);
+    onChild?.(child);
     child.on("error", (err) => {
       running.delete(child);
       console.error(`could not start ${cmd}: ${err.message}`);

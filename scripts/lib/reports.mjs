@@ -17,7 +17,8 @@ function readReport(file) {
  */
 export function countVitest(file, exitCode) {
   const report = readReport(file);
-  if (!report) return { passed: 0, failed: 1, skipped: 0, note: "no JSON report: vitest crashed or found nothing to run" };
+  if (!report)
+    return { passed: 0, failed: 1, skipped: 0, note: "no JSON report: vitest crashed or found nothing to run" };
   let failed = report.numFailedTests ?? 0;
   const brokenFiles = [];
   for (const suite of report.testResults ?? []) {
@@ -49,9 +50,15 @@ export function countVitest(file, exitCode) {
  */
 export function countPlaywright(file, exitCode) {
   const report = readReport(file);
-  if (!report?.stats) return { passed: 0, failed: 1, skipped: 0, note: "no JSON report: Playwright crashed before writing one" };
+  if (!report?.stats)
+    return { passed: 0, failed: 1, skipped: 0, note: "no JSON report: Playwright crashed before writing one" };
   const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
-  const result = { passed: expected + flaky, failed: unexpected, skipped, note: flaky ? `${flaky} flaky (passed on retry)` : "" };
+  const result = {
+    passed: expected + flaky,
+    failed: unexpected,
+    skipped,
+    note: flaky ? `${flaky} flaky (passed on retry)` : "",
+  };
   const errors = report.errors ?? [];
   if (result.failed === 0 && (errors.length > 0 || exitCode !== 0)) {
     result.failed = 1;

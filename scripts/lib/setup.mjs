@@ -160,7 +160,7 @@ export async function runSetup({ database, stopOnFailure = true }) {
     try {
       status = await step.run();
     } catch (err) {
-      console.error(red(err instanceof Error ? err.stack ?? err.message : String(err)));
+      console.error(red(err instanceof Error ? (err.stack ?? err.message) : String(err)));
       status = "failed";
     }
     const ms = Date.now() - started;

@@ -1181,9 +1181,11 @@ export class Simulation {
     const delay = this.uploadMin + (this.uploadMax - this.uploadMin) * hashFloat(this.seed, key, Math.floor(t / 1000), salt);
     const until = this.power.onlineUntil(i, t);
     if (t + delay <= until) return Math.round(t + delay);
+    // Queued on the client; sent soon after it is next on, within that session.
     const back = this.power.nextOnline(i, Math.max(t, until) + 1);
     if (!Number.isFinite(back)) return Number.POSITIVE_INFINITY;
-    return Math.round(back + this.startupDelay(i, back) + delay);
+    const sessionEnd = this.power.outEnd;
+    return Math.round(back + Math.min(this.startupDelay(i, back), (sessionEnd - back) / 2));
   }
 
   /** Parks an outgoing record until its report time; slots are reused so memory follows what is in flight. */

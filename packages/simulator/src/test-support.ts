@@ -1,4 +1,4 @@
-import { openAddressSchedule, type Address, type Collection, type RateLimit, type HourUsage, type SendingPriority } from "@firebreak/domain";
+import { openAddressSchedule, type Address, type Collection, type RateLimit, type HourUsage } from "@firebreak/domain";
 import type { FleetDescription, PowerProfile, SimComputer } from "./fleet.js";
 import type { SimBatch } from "./engine.js";
 
@@ -79,7 +79,6 @@ export function tinyFleet(o: TinyFleetOptions = {}): FleetDescription {
   };
 }
 
-export const sizeForPriority = (p: SendingPriority): SendingPriority => p;
 
 /** Concatenates batches into one (for comparing runs). */
 export function concat(batches: readonly SimBatch[]): Pick<SimBatch, "statusMessages" | "compliance" | "dpStatus"> {

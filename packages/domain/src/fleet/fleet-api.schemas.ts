@@ -6,6 +6,7 @@ import {
   AdvertisementSchema,
   BoundarySchema,
   ClientStatusMessageSchema,
+  DpStatusChangeSchema,
   CollectionRuleSchema,
   CollectionSchema,
   ComputerSchema,
@@ -21,7 +22,7 @@ import {
   FlagWordSchema,
   ScheduleTokenSchema,
 } from "../sms/schemas.js";
-import { AddressTypeSchema, SiteTypeSchema, AdvertPrioritySchema, CollectionPurposeSchema, ConnectionProfileSchema, ClientTypeSchema, PreferredSenderSchema, SendingPrioritySchema } from "../sms/enums.js";
+import { AddressTypeSchema, SiteTypeSchema, ComplianceStateSchema, AdvertPrioritySchema, CollectionPurposeSchema, ConnectionProfileSchema, ClientTypeSchema, PreferredSenderSchema, SendingPrioritySchema } from "../sms/enums.js";
 import { ClientStateSchema } from "../sms/status.js";
 
 /**
@@ -261,6 +262,11 @@ export const ComplianceBatchSchema = z.object({
   rows: z.array(UpdateComplianceRowSchema.extend({ siteCode: SiteCodeSchema })).min(1).max(MAX_INGEST_ROWS),
 });
 export type ComplianceBatch = z.infer<typeof ComplianceBatchSchema>;
+export const DpStatusBatchSchema = z.object({
+  batchId: BatchIdSchema,
+  changes: z.array(DpStatusChangeSchema).min(1).max(MAX_INGEST_ROWS),
+});
+export type DpStatusBatch = z.infer<typeof DpStatusBatchSchema>;
 export const IngestResultSchema = z.object({
   batchId: z.string(),
   accepted: z.number().int(),
@@ -289,3 +295,16 @@ export const FleetImportResultSchema = z.object({
   collections: z.number().int(),
 });
 export type FleetImportResult = z.infer<typeof FleetImportResultSchema>;
+
+// ── Compliance roll-up
+export const ComplianceSummarySchema = z.object({
+  items: z.array(
+    z.object({
+      updateId: z.string(),
+      total: z.number().int(),
+      byState: z.partialRecord(ComplianceStateSchema, z.number().int()),
+      installedPct: z.number().describe("INSTALLED + INSTALLED_PENDING_REBOOT over every row except NOT_APPLICABLE"),
+    }),
+  ),
+});
+export type ComplianceSummary = z.infer<typeof ComplianceSummarySchema>;

@@ -84,11 +84,12 @@ export const distributionRepository = {
     const { count } = await db.package.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
     return count === 1 ? db.package.findUnique({ where: { id }, select: packageSelect }) : null;
   },
-  /** Every distribution point of the fleet gets a row for the package, waiting for content. */
+  /** Every distribution point of the fleet gets a row for the package, waiting for content. Its time is the
+   *  epoch: no report has arrived yet, so any report is newer. */
   async targetAllDistributionPoints(db: DbClient, fleetId: string, packageRowId: string) {
     return db.$executeRaw`
-      INSERT INTO package_distributions (package_row_id, server_name, site_code, stored_version, state, via)
-      SELECT ${packageRowId}::uuid, s.server_name, s.site_code, 0, 'PENDING', 'NETWORK'
+      INSERT INTO package_distributions (package_row_id, server_name, site_code, stored_version, state, via, updated_at)
+      SELECT ${packageRowId}::uuid, s.server_name, s.site_code, 0, 'PENDING', 'NETWORK', to_timestamp(0)
       FROM site_systems s WHERE s.fleet_id = ${fleetId}::uuid AND 'DP' = ANY(s.roles)
       ON CONFLICT DO NOTHING`;
   },

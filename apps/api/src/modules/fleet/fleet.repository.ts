@@ -161,6 +161,13 @@ export const fleetRepository = {
         is_patch_infrastructure = EXCLUDED.is_patch_infrastructure, last_seen_at = EXCLUDED.last_seen_at, online_ratio = EXCLUDED.online_ratio`);
   },
 
+  // ── compliance
+  async complianceCounts(db: DbClient, fleetId: string) {
+    const rows = await db.$queryRaw<{ update_id: string; state: string; n: bigint }[]>`
+      SELECT update_id, state::text AS state, count(*) AS n FROM update_compliance WHERE fleet_id = ${fleetId}::uuid GROUP BY update_id, state ORDER BY update_id`;
+    return rows.map((r) => ({ updateId: r.update_id, state: r.state, count: Number(r.n) }));
+  },
+
   // ── collections
   listCollections(db: DbClient, fleetId: string) {
     return db.collection.findMany({ where: { fleetId }, orderBy: { collectionId: "asc" }, select: collectionSelect });

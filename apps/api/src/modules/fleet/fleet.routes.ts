@@ -5,6 +5,7 @@ import {
   CollectionListSchema,
   CollectionParamsSchema,
   CollectionRecordSchema,
+  ComplianceSummarySchema,
   ComputerPageSchema,
   CreateSiteBodySchema,
   FleetImportResultSchema,
@@ -106,6 +107,12 @@ export const fleetRoutes: FastifyPluginAsyncZod = async (app) => {
     config: read,
     schema: { tags: ["computers"], summary: "Computers: server-side paging, sorting and filtering", params: FleetParamsSchema, querystring: ListComputersQuerySchema, response: { 200: ComputerPageSchema } },
     handler: async (req) => fleet.pageComputers(await scope(req.params.fleet), req.query),
+  });
+
+  app.get("/:fleet/compliance", {
+    config: read,
+    schema: { tags: ["compliance"], summary: "Update compliance roll-up: computers per state for each update", params: FleetParamsSchema, response: { 200: ComplianceSummarySchema } },
+    handler: async (req) => fleet.complianceSummary(await scope(req.params.fleet)),
   });
 
   app.get("/:fleet/collections", {

@@ -13,6 +13,8 @@ import {
   type CollectionRule,
   type SiteSystemView,
   type Boundary,
+  type ComplianceState,
+  type ComplianceSummary,
 } from "@firebreak/domain";
 import type { Prisma } from "@firebreak/db";
 import type { Db } from "../../plugins/db.js";
@@ -148,6 +150,22 @@ export function createFleetService(db: Db) {
         pageSize: q.pageSize,
         total,
       };
+    },
+
+    async complianceSummary(scope: FleetScope): Promise<ComplianceSummary> {
+      const byUpdate = new Map<string, ComplianceSummary["items"][number]>();
+      for (const r of await fleetRepository.complianceCounts(db, scope.fleetId)) {
+        const item = byUpdate.get(r.updateId) ?? { updateId: r.updateId, total: 0, byState: {}, installedPct: 0 };
+        item.byState[r.state as ComplianceState] = r.count;
+        item.total += r.count;
+        byUpdate.set(r.updateId, item);
+      }
+      for (const item of byUpdate.values()) {
+        const applicable = item.total - (item.byState.NOT_APPLICABLE ?? 0);
+        const installed = (item.byState.INSTALLED ?? 0) + (item.byState.INSTALLED_PENDING_REBOOT ?? 0);
+        item.installedPct = applicable === 0 ? 0 : Math.round((installed / applicable) * 10_000) / 100;
+      }
+      return { items: [...byUpdate.values()] };
     },
 
     async listCollections(scope: FleetScope): Promise<CollectionRecord[]> {

@@ -104,6 +104,28 @@ export const ingestRepository = {
     }
   },
 
+  async packageRowIds(db: DbClient, fleetId: string, packageIds: string[]): Promise<Map<string, string>> {
+    const rows = await db.package.findMany({ where: { fleetId, packageId: { in: packageIds }, deletedAt: null }, select: { id: true, packageId: true } });
+    return new Map(rows.map((r) => [r.packageId, r.id]));
+  },
+
+  /** A distribution point's copy of a package; a newer report wins, an older one changes nothing. */
+  async upsertDistributions(db: DbClient, rows: { packageRowId: string; serverName: string; siteCode: string; storedVersion: number; state: string; via: string; time: string }[]) {
+    let changed = 0;
+    for (let i = 0; i < rows.length; i += 2000) {
+      const values = rows
+        .slice(i, i + 2000)
+        .map((r) => `('${r.packageRowId}'::uuid,${q(r.serverName)},${q(r.siteCode)},${r.storedVersion},${q(r.state)}::"DpState",${q(r.via)}::"DpDeliveryVia",${q(r.time)}::timestamptz)`)
+        .join(",");
+      changed += await db.$executeRawUnsafe(`
+        INSERT INTO package_distributions (package_row_id,server_name,site_code,stored_version,state,via,updated_at) VALUES ${values}
+        ON CONFLICT (package_row_id,server_name) DO UPDATE SET site_code = EXCLUDED.site_code, stored_version = EXCLUDED.stored_version,
+          state = EXCLUDED.state, via = EXCLUDED.via, updated_at = EXCLUDED.updated_at
+        WHERE package_distributions.updated_at <= EXCLUDED.updated_at`);
+    }
+    return changed;
+  },
+
   /** Newer evidence wins; an older row never overwrites a newer state. Returns rows changed. */
   async upsertCompliance(db: DbClient, fleetId: string, rows: { resourceId: number; updateId: string; state: string; time: string }[]) {
     let changed = 0;

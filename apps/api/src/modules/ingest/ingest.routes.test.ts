@@ -126,10 +126,28 @@ describe("compliance ingest", () => {
       url,
     );
     expect(inOne.statusCode, inOne.body).toBe(200);
+    const summary = (await smsAdmin.inject({ method: "GET", url: "/api/fleets/production/compliance" })).json();
+    expect(summary.items).toEqual([{ updateId: "KB823980", total: 2, byState: { INSTALLED: 2 }, installedPct: 100 }]);
     const rows = await t.db.prisma.updateCompliance.findMany({ orderBy: { resourceId: "asc" } });
     expect(rows.map((r) => [r.resourceId, r.state])).toEqual([
       [1001, "INSTALLED"],
       [1002, "INSTALLED"],
     ]);
+  });
+});
+
+describe("distribution-point status ingest", () => {
+  it("records where a package's current source version has arrived, newest report winning", async () => {
+    const url = "/api/ingest/dp-status";
+    const change = (state: string, storedVersion: number, time: string) => ({ packageId: "CEN00021", siteCode: "BRN", serverName: "BRN-DP01", storedVersion, state, via: "NETWORK", time });
+    const res = await post({ batchId: batchId(), changes: [change("IN_PROGRESS", 0, "2026-11-20T08:10:00Z"), change("INSTALLED", 1, "2026-11-20T08:40:00Z")] }, token, url);
+    expect(res.statusCode, res.body).toBe(200);
+    const stale = await post({ batchId: batchId(), changes: [change("IN_PROGRESS", 0, "2026-11-20T08:20:00Z")] }, token, url);
+    expect(stale.json()).toMatchObject({ clientStatesChanged: 0, ignoredAsOlder: 1 });
+    const pkg = (await smsAdmin.inject({ method: "GET", url: "/api/fleets/production/packages/CEN00021" })).json();
+    expect(pkg.distributions.find((d: { serverName: string }) => d.serverName === "BRN-DP01")).toMatchObject({ state: "INSTALLED", storedVersion: 1, current: true });
+    expect(pkg.dpCurrentCount).toBe(1);
+    const unknown = await post({ batchId: batchId(), changes: [{ ...change("INSTALLED", 1, "2026-11-20T09:00:00Z"), packageId: "CEN0FFFF" }] }, token, url);
+    expect(unknown.statusCode).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { AppError, ComplianceBatchSchema, FleetParamsSchema, IngestResultSchema, IngestTokenBodySchema, IngestTokenCreatedSchema, StatusBatchSchema, permissions } from "@firebreak/domain";
+import { AppError, ComplianceBatchSchema, DpStatusBatchSchema, FleetParamsSchema, IngestResultSchema, IngestTokenBodySchema, IngestTokenCreatedSchema, StatusBatchSchema, permissions } from "@firebreak/domain";
 import { resolveFleet } from "../fleet/fleet-scope.js";
 import { createIngestService } from "./ingest.service.js";
 
@@ -32,6 +32,13 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: IngestResultSchema },
     },
     handler: async (req) => ingest.ingestStatus(principal(req), req.id, req.body),
+  });
+
+  app.post("/dp-status", {
+    config: { access: "ingest" },
+    bodyLimit: INGEST_BODY_LIMIT,
+    schema: { tags: ["ingest"], summary: "A batch of distribution-point package status changes: all or nothing, idempotent by batchId", body: DpStatusBatchSchema, response: { 200: IngestResultSchema } },
+    handler: async (req) => ingest.ingestDpStatus(principal(req), req.id, req.body),
   });
 
   app.post("/compliance", {

@@ -6,6 +6,7 @@ import {
   type ClientAdvertState,
   type ClientState,
   type ComplianceBatch,
+  type DpStatusBatch,
   type ErrorDetail,
   type IngestResult,
   type StatusBatch,
@@ -136,6 +137,32 @@ export function createIngestService(db: Db) {
         await repo.upsertClientStatuses(tx, p.fleetId, changed);
         const result: IngestResult = { batchId: batch.batchId, accepted: batch.messages.length, clientStatesChanged: changed.length, ignoredAsOlder, replay: false };
         await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        return result;
+      });
+    },
+
+    /** Distribution-point status of packages (what the site's distribution manager reports). */
+    async ingestDpStatus(p: IngestPrincipal, requestId: string, batch: DpStatusBatch): Promise<IngestResult> {
+      const details: ErrorDetail[] = [];
+      const packages = await repo.packageRowIds(db, p.fleetId, [...new Set(batch.changes.map((c) => c.packageId))]);
+      let bad = 0;
+      batch.changes.forEach((c, i) => {
+        const before = details.length;
+        if (!p.siteCodes.includes(c.siteCode)) details.push({ path: `changes.${i}.siteCode`, message: `this token may not report for site ${c.siteCode}` });
+        if (!packages.has(c.packageId)) details.push({ path: `changes.${i}.packageId`, message: `no package ${c.packageId}` });
+        if (details.length > before) bad++;
+      });
+      if (bad > 0) rejectBatch(details, bad);
+      return once(p, batch.batchId, "dp-status", async (tx) => {
+        const newest = new Map<string, DpStatusBatch["changes"][number]>();
+        for (const c of batch.changes) {
+          const k = `${c.packageId}\u0000${c.serverName}`;
+          const cur = newest.get(k);
+          if (!cur || Date.parse(c.time) >= Date.parse(cur.time)) newest.set(k, c);
+        }
+        const changed = await repo.upsertDistributions(tx, [...newest.values()].map((c) => ({ ...c, packageRowId: packages.get(c.packageId)! })));
+        const result: IngestResult = { batchId: batch.batchId, accepted: batch.changes.length, clientStatesChanged: changed, ignoredAsOlder: newest.size - changed, replay: false };
+        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.dp_status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
         return result;
       });
     },

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The real product for the Playwright run (apps/e2e/playwright.config.ts starts this as its
+// webServer): a fresh embedded database in a temporary DATA_DIR, migrated and seeded with the
+// demo accounts, then the API server serving the built console on 127.0.0.1:$E2E_PORT.
+// The temporary directory is deleted when the server stops.
+// Server output goes to .test-output/e2e-server.log (the test output stays readable).
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pnpm, repoRoot } from "./lib/pnpm.mjs";
+import { onCleanup } from "./lib/proc.mjs";
+
+const port = process.env.E2E_PORT ?? "3100";
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "firebreak-e2e-"));
+onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const logDir = path.join(repoRoot, ".test-output");
+mkdirSync(logDir, { recursive: true });
+const logFile = path.join(logDir, "e2e-server.log");
+const log = createWriteStream(logFile);
+
+// Always the embedded database: the e2e run must never touch a server named in DATABASE_URL.
+const env = {
+  DATA_DIR: dataDir,
+  DATABASE_URL: undefined,
+  PORT: port,
+  HOST: "127.0.0.1",
+  NODE_ENV: "production",
+  FORCE_COLOR: "0",
+};
+
+/** Runs pnpm with output into the log file; exits when the step fails. */
+async function step(args) {
+  log.write(`\n$ pnpm ${args.join(" ")}\n`);
+  const { code } = await pnpm(args, { env, stdio: ["ignore", "pipe", "pipe"], onChild: pipeToLog });
+  if (code !== 0) {
+    console.error(
+      `e2e server: \`pnpm ${args.join(" ")}\` failed (exit ${code}); see ${path.relative(process.cwd(), logFile)}`,
+    );
+    process.exit(1);
+  }
+}
+
+function pipeToLog(child) {
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  // Errors also reach Playwright's output (it shows the web server's stderr).
+  child.stderr?.pipe(process.stderr, { end: false });
+}
+
+console.error(`e2e server: DATA_DIR=${dataDir}, port ${port}, log in ${path.relative(process.cwd(), logFile)}`);
+await step(["db:migrate"]);
+await step(["db:seed", "--if-empty"]);
+log.write(`\n$ pnpm --filter @firebreak/api start\n`);
+const { code } = await pnpm(["--filter", "@firebreak/api", "start"], {
+  env,
+  stdio: ["ignore", "pipe", "pipe"],
+  onChild: pipeToLog,
+});
+process.exit(code);
