@@ -62,6 +62,16 @@ const consolePatterns = [
   },
 ];
 
+/** The simulator stands in for an SMS site: it reaches the API over HTTP like any forwarder. */
+const simulatorPatterns = [
+  ...prismaClientPatterns.map(({ allowTypeImports: _, ...p }) => p),
+  {
+    group: ["@firebreak/api", "@firebreak/api/*", "@firebreak/console", "@firebreak/console/*", "**/apps/**"],
+    message: "The simulator may import only @firebreak/domain (and Node): it talks to the API over HTTP.",
+  },
+  { group: ["react", "react-dom", "fastify", "@fastify/*"], message: "The simulator is plain TypeScript." },
+];
+
 const restrict = (patterns) => ({
   "no-restricted-imports": "off",
   "@typescript-eslint/no-restricted-imports": ["error", { patterns }],
@@ -168,5 +178,6 @@ export default defineConfig(
     rules: restrict(domainPatterns),
   },
   { files: ["apps/console/**"], rules: restrict(consolePatterns) },
+  { files: ["packages/simulator/**"], rules: restrict(simulatorPatterns) },
   { files: databaseFiles, rules: { "@typescript-eslint/no-restricted-imports": "off" } },
 );

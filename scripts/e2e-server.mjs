@@ -4,11 +4,11 @@
 // demo accounts, then the API server serving the built console on 127.0.0.1:$E2E_PORT.
 // The temporary directory is deleted when the server stops.
 // Server output goes to .test-output/e2e-server.log (the test output stays readable).
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pnpm, repoRoot } from "./lib/pnpm.mjs";
-import { onCleanup } from "./lib/proc.mjs";
+import { interrupted, onCleanup } from "./lib/proc.mjs";
 
 const port = process.env.E2E_PORT ?? "3100";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "firebreak-e2e-"));
@@ -29,23 +29,30 @@ const env = {
   FORCE_COLOR: "0",
 };
 
-/** Runs pnpm with output into the log file; exits when the step fails. */
-async function step(args) {
-  log.write(`\n$ pnpm ${args.join(" ")}\n`);
-  const { code } = await pnpm(args, { env, stdio: ["ignore", "pipe", "pipe"], onChild: pipeToLog });
-  if (code !== 0) {
-    console.error(
-      `e2e server: \`pnpm ${args.join(" ")}\` failed (exit ${code}); see ${path.relative(process.cwd(), logFile)}`,
-    );
-    process.exit(1);
-  }
-}
-
+/** Output of the steps and the server goes to the log file only. */
 function pipeToLog(child) {
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
-  // Errors also reach Playwright's output (it shows the web server's stderr).
-  child.stderr?.pipe(process.stderr, { end: false });
+}
+
+/** Shows the end of the log on Playwright's output (it prints the web server's stderr). */
+function failWithLog(what, code) {
+  if (interrupted()) return; // stopped on purpose: lib/proc.mjs exits
+  log.end(() => {
+    const text = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-40).join("\n");
+    console.error(`e2e server: ${what} failed (exit ${code}). Last lines of ${logFile}:\n${text}`);
+    process.exit(1);
+  });
+}
+
+/** Runs a pnpm step with output into the log file; fails the web server when it fails. */
+async function step(args) {
+  log.write(`\n$ pnpm ${args.join(" ")}\n`);
+  const { code } = await pnpm(args, { env, stdio: ["ignore", "pipe", "pipe"], onChild: pipeToLog, quiet: true });
+  if (code !== 0) {
+    failWithLog(`\`pnpm ${args.join(" ")}\``, code);
+    await new Promise(() => {}); // failWithLog exits
+  }
 }
 
 console.error(`e2e server: DATA_DIR=${dataDir}, port ${port}, log in ${path.relative(process.cwd(), logFile)}`);
@@ -56,5 +63,7 @@ const { code } = await pnpm(["--filter", "@firebreak/api", "start"], {
   env,
   stdio: ["ignore", "pipe", "pipe"],
   onChild: pipeToLog,
+  quiet: true,
 });
-process.exit(code);
+// Stopped by Playwright (SIGTERM) is handled in lib/proc.mjs; getting here means it died alone.
+failWithLog("the API server", code);

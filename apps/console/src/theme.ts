@@ -1,4 +1,4 @@
-import { createTheme } from "@mantine/core";
+import { createTheme, Drawer, Modal, Notification } from "@mantine/core";
 
 /**
  * Mantine theme. The primary shade is dark enough for white text on filled buttons to reach
@@ -12,4 +12,10 @@ export const theme = createTheme({
   fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
   fontFamilyMonospace: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
   headings: { fontWeight: "650" },
+  components: {
+    // Icon-only close buttons need a name for screen readers.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close dialog" } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close panel" } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { "aria-label": "Dismiss notification" } } }),
+  },
 });

@@ -92,6 +92,8 @@ export interface SimStatusMessage {
 
 export interface SimComplianceRow {
   resourceId: number;
+  /** The computer's site (what the compliance ingest needs to check the forwarder's scope). */
+  siteCode: string;
   updateId: string;
   state: ComplianceState;
   time: string;
@@ -246,7 +248,7 @@ type Pending =
 type Control = { kind: "PROGRAM_FLAGS"; prog: ProgRt; flags: number };
 
 export class Simulation {
-  private readonly seed: number;
+  readonly seed: number;
   private readonly fleet: FleetDescription;
   private readonly outcome: OutcomeModel;
   private readonly pollMs: number;
@@ -1154,7 +1156,7 @@ export class Simulation {
       const c = this.fleet.computers[rt.targets[j] as number];
       if (!c) continue;
       for (const updateId of rt.pkg.pkg.updateIds) {
-        this.out.compliance.push({ resourceId: c.resourceId, updateId, state: "REQUIRED", time: when, reportedAt: when });
+        this.out.compliance.push({ resourceId: c.resourceId, siteCode: c.siteCode, updateId, state: "REQUIRED", time: when, reportedAt: when });
         this.complianceCounts.set("REQUIRED", (this.complianceCounts.get("REQUIRED") ?? 0) + 1);
       }
     }
@@ -1232,7 +1234,7 @@ export class Simulation {
       this.msgCounts.set(p.messageId, (this.msgCounts.get(p.messageId) ?? 0) + 1);
     } else {
       for (const updateId of (this.packages[p.pkg] as PkgRt).pkg.updateIds) {
-        this.out.compliance.push({ resourceId: c.resourceId, updateId, state: p.state, time: iso(p.time), reportedAt });
+        this.out.compliance.push({ resourceId: c.resourceId, siteCode: c.siteCode, updateId, state: p.state, time: iso(p.time), reportedAt });
         this.complianceCounts.set(p.state, (this.complianceCounts.get(p.state) ?? 0) + 1);
       }
     }

@@ -40,6 +40,12 @@ export interface EmergencyReleaseOptions {
   courierSiteCodes?: string[];
   /** OKTOREBOOT on the program: SMS restarts the computer after a 3010. Default false. */
   smsRestarts?: boolean;
+  /** Default `<updateId> emergency release` (at most 50 characters). */
+  packageName?: string;
+  /** Default `<updateId> emergency` (at most 100 characters). */
+  advertisementName?: string;
+  /** Advertisement comment (at most 127 characters). */
+  comment?: string;
 }
 
 /**
@@ -53,7 +59,7 @@ export function emergencyRelease(fleet: FleetDescription, o: EmergencyReleaseOpt
   const updateId = o.updateId ?? "KB835732";
   const pkg: Package = {
     packageId,
-    name: `${updateId} emergency release`,
+    name: o.packageName ?? `${updateId} emergency release`,
     version: "1.0",
     sourceSite: central,
     sourceVersion: 1,
@@ -76,7 +82,8 @@ export function emergencyRelease(fleet: FleetDescription, o: EmergencyReleaseOpt
   };
   const advertisement: Advertisement = {
     advertisementId: o.advertisementId ?? `${central}20001`,
-    advertisementName: `${updateId} emergency`,
+    advertisementName: o.advertisementName ?? `${updateId} emergency`,
+    ...(o.comment !== undefined ? { comment: o.comment } : {}),
     packageId,
     programName: program.programName,
     collectionId: o.collectionId ?? PRESET_COLLECTIONS.ALL_WORKSTATIONS,
@@ -100,4 +107,23 @@ export function loadRelease(sim: Simulation, r: Release): void {
   sim.addProgram(r.program);
   sim.distributePackage(r.package.packageId, r.distribution);
   sim.addAdvertisement(r.advertisement);
+}
+
+/** A few real security bulletins of the SMS 2003 era, with the worm that made each an emergency. */
+export const ERA_BULLETINS = {
+  "MS03-026": { updateId: "KB823980", title: "RPC DCOM buffer overrun", worm: "Blaster", wormDate: "2003-08-11" },
+  "MS04-011": { updateId: "KB835732", title: "LSASS buffer overrun", worm: "Sasser", wormDate: "2004-05-01" },
+  "MS05-039": { updateId: "KB899588", title: "Plug and Play buffer overrun", worm: "Zotob", wormDate: "2005-08-14" },
+} as const;
+export type EraBulletin = keyof typeof ERA_BULLETINS;
+
+/** `emergencyRelease` options that name the package and advertisement after a bulletin, e.g. "MS04-011 KB835732 (Sasser) emergency". */
+export function bulletinReleaseOptions(bulletin: EraBulletin): Pick<EmergencyReleaseOptions, "updateId" | "packageName" | "advertisementName" | "comment"> {
+  const b = ERA_BULLETINS[bulletin];
+  return {
+    updateId: b.updateId,
+    packageName: `${bulletin} ${b.updateId} ${b.worm} emergency`,
+    advertisementName: `${bulletin} ${b.updateId} (${b.worm}) emergency - all workstations`,
+    comment: `${b.title}; ${b.worm} worm in the wild since ${b.wormDate}. Mandatory, also over slow links.`,
+  };
 }

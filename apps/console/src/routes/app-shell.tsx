@@ -150,6 +150,16 @@ export function AppShellRoute() {
             );
           })}
         </Stack>
+        {/* On phones the header has no room for who is signed in; say it here instead. */}
+        <Box hiddenFrom="xs" mt="auto" pt="md">
+          <Text size="sm" fw={600}>
+            <VisuallyHidden>Signed in as </VisuallyHidden>
+            {session.user.displayName}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {roleLabels[session.user.role]}
+          </Text>
+        </Box>
       </AppShell.Navbar>
 
       <AppShell.Main id="main-content" tabIndex={-1}>

@@ -98,7 +98,7 @@ export function LoginRoute() {
                   error={form.errors.password}
                 />
                 {form.errors[FORM_ERROR] ? (
-                  <Text c="red.8" size="sm" role="alert">
+                  <Text c="var(--mantine-color-error)" size="sm" role="alert">
                     {form.errors[FORM_ERROR]}
                   </Text>
                 ) : null}

@@ -5,7 +5,7 @@ test.describe("pages a role may not use", () => {
     await loginAs("OBSERVER");
     await page.goto("/admin/users");
     await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "Go to the overview" })).toBeVisible();
+    await expect(page.getByRole("main").getByRole("link", { name: "Go to the overview" })).toBeVisible();
     // The shell stays: the observer is still signed in, only this page is refused.
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
     await saveScreenshot("403");

@@ -8,8 +8,8 @@ test.describe("signing in through the login form", () => {
       await expect(page.getByRole("heading", { name: "Sign in to Firebreak" })).toBeVisible();
       if (role === "ADMIN") await saveScreenshot("login");
 
-      await page.getByLabel("Username").fill(demoUsernames[role]);
-      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("textbox", { name: "Username" }).fill(demoUsernames[role]);
+      await page.getByRole("textbox", { name: "Password" }).fill(DEMO_PASSWORD);
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.request().method() === "POST"),
         page.getByRole("button", { name: "Sign in" }).click(),
@@ -29,15 +29,15 @@ test.describe("signing in through the login form", () => {
 
   test("a wrong password is refused with a clear message", async ({ page, saveScreenshot }) => {
     await page.goto("/login");
-    await page.getByLabel("Username").fill(demoUsernames.MANAGER);
-    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("textbox", { name: "Username" }).fill(demoUsernames.MANAGER);
+    await page.getByRole("textbox", { name: "Password" }).fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
 
     const alert = page.getByRole("alert").filter({ hasText: "Could not sign in" });
     await expect(alert).toBeVisible();
     await expect(alert).toContainText(/username or password/i);
     await expect(page).toHaveURL(/\/login/);
-    await expect(page.getByLabel("Password")).toHaveValue("");
+    await expect(page.getByRole("textbox", { name: "Password" })).toHaveValue("");
     await saveScreenshot("login-failed");
   });
 

@@ -1,5 +1,6 @@
 import type { DbClient } from "../../plugins/db.js";
 import type { Prisma } from "@firebreak/db";
+import { textLiteral, uuidLiteral } from "../../lib/sql.js";
 
 const programSelect = {
   id: true,
@@ -129,20 +130,28 @@ export const distributionRepository = {
 
   /** Client states of the advertisement's targeted computers (sub-collections included when asked). */
   async statusCounts(db: DbClient, fleetId: string, advertisementId: string, collectionId: string, includeSub: boolean) {
-    const rows = await db.$queryRaw<{ last_state: string | null; n: bigint }[]>`
-      WITH RECURSIVE tree AS (
-        SELECT id, collection_id FROM collections WHERE fleet_id = ${fleetId}::uuid AND collection_id = ${collectionId}
-        UNION ALL
-        SELECT c.id, c.collection_id FROM collections c JOIN tree t ON c.parent_collection_id = t.collection_id AND c.fleet_id = ${fleetId}::uuid WHERE ${includeSub}
-      ),
-      targeted AS (
-        SELECT DISTINCT comp.resource_id FROM tree
-        JOIN collection_members m ON m.collection_row_id = tree.id
-        JOIN computers comp ON comp.id = m.computer_row_id
-      )
-      SELECT s.last_state, count(*) AS n FROM targeted t
-      LEFT JOIN client_advert_status s ON s.fleet_id = ${fleetId}::uuid AND s.advertisement_id = ${advertisementId} AND s.resource_id = t.resource_id
-      GROUP BY s.last_state`;
+    const all = await db.collection.findMany({ where: { fleetId }, select: { id: true, collectionId: true, parentCollectionId: true } });
+    const root = all.find((c) => c.collectionId === collectionId);
+    if (!root) return [];
+    const rowIds = [root.id];
+    if (includeSub) {
+      // Walk the sub-collection tree (a visited set guards against a cycle in imported data).
+      const seen = new Set([root.collectionId]);
+      for (let i = 0; i < rowIds.length; i++) {
+        const parent = all.find((c) => c.id === rowIds[i])!.collectionId;
+        for (const child of all) if (child.parentCollectionId === parent && !seen.has(child.collectionId)) (seen.add(child.collectionId), rowIds.push(child.id));
+      }
+    }
+    const members =
+      rowIds.length === 1
+        ? `SELECT m.computer_row_id FROM collection_members m WHERE m.collection_row_id = ${uuidLiteral(rowIds[0]!)}`
+        : `SELECT DISTINCT m.computer_row_id FROM collection_members m WHERE m.collection_row_id IN (${rowIds.map(uuidLiteral).join(",")})`;
+    const rows = await db.$queryRawUnsafe<{ last_state: string | null; n: bigint }[]>(
+      `SELECT s.last_state, count(*) AS n FROM (${members}) t
+       JOIN computers c ON c.id = t.computer_row_id
+       LEFT JOIN client_advert_status s ON s.fleet_id = ${uuidLiteral(fleetId)} AND s.advertisement_id = ${textLiteral(advertisementId)} AND s.resource_id = c.resource_id
+       GROUP BY s.last_state`,
+    );
     return rows.map((r) => ({ state: r.last_state, count: Number(r.n) }));
   },
 

@@ -12,7 +12,9 @@ export interface FleetScope {
  * `production` is the real fleet; anything else must be an existing drill sandbox.
  */
 export async function resolveFleet(db: DbClient, ref: string): Promise<FleetScope> {
-  const fleetId = ref === "production" ? PRODUCTION_FLEET_ID : ref;
+  // The production fleet is created by a migration with a fixed id: no lookup needed.
+  if (ref === "production" || ref === PRODUCTION_FLEET_ID) return { fleetId: PRODUCTION_FLEET_ID, kind: "PRODUCTION" };
+  const fleetId = ref;
   const fleet = await fleetRepository.fleetExists(db, fleetId);
   if (!fleet) throw new AppError("NOT_FOUND", `No fleet "${ref}".`);
   return { fleetId: fleet.id, kind: fleet.kind };

@@ -1,6 +1,7 @@
 import type { DbClient } from "../../plugins/db.js";
 import type { Prisma } from "@firebreak/db";
 import type { ListComputersQuery } from "@firebreak/domain";
+import { textLiteral, uuidLiteral } from "../../lib/sql.js";
 
 const siteSelect = { id: true, version: true, siteCode: true, name: true, type: true, parentSiteCode: true, utcOffsetMinutes: true } as const;
 const addressSelect = {
@@ -48,6 +49,47 @@ const collectionSelect = {
 export type SiteRow = Prisma.SiteGetPayload<{ select: typeof siteSelect }>;
 export type SenderAddressRow = Prisma.SenderAddressGetPayload<{ select: typeof addressSelect }>;
 export type ComputerRow = Prisma.ComputerGetPayload<{ select: typeof computerSelect }>;
+
+const computerSortColumns: Record<ListComputersQuery["sort"], string> = {
+  name: "c.name",
+  resourceId: "c.resource_id",
+  siteCode: "c.site_code",
+  connectionProfile: "c.connection_profile",
+  lastSeenAt: "c.last_seen_at",
+  os: "c.os",
+};
+
+interface ComputerSqlRow {
+  id: string;
+  resource_id: number;
+  name: string;
+  site_code: string;
+  os: string;
+  service_pack: string | null;
+  client_type: ComputerRow["clientType"];
+  is_laptop: boolean;
+  connection_profile: ComputerRow["connectionProfile"];
+  boundary_id: string | null;
+  is_patch_infrastructure: boolean;
+  last_seen_at: Date | null;
+  online_ratio: number;
+}
+
+const computerFromSql = (r: ComputerSqlRow): ComputerRow => ({
+  id: r.id,
+  resourceId: r.resource_id,
+  name: r.name,
+  siteCode: r.site_code,
+  os: r.os,
+  servicePack: r.service_pack,
+  clientType: r.client_type,
+  isLaptop: r.is_laptop,
+  connectionProfile: r.connection_profile,
+  boundaryId: r.boundary_id,
+  isPatchInfrastructure: r.is_patch_infrastructure,
+  lastSeenAt: r.last_seen_at,
+  onlineRatio: r.online_ratio,
+});
 export type CollectionRow = Prisma.CollectionGetPayload<{ select: typeof collectionSelect }>;
 
 export const fleetRepository = {
@@ -127,23 +169,32 @@ export const fleetRepository = {
   },
 
   // ── computers
+  /** One round trip: the page and the total (a window count); a page past the end counts separately. */
   async pageComputers(db: DbClient, fleetId: string, q: ListComputersQuery) {
-    const where: Prisma.ComputerWhereInput = {
-      fleetId,
-      ...(q.search ? { name: { contains: q.search, mode: "insensitive" } } : {}),
-      ...(q.siteCode ? { siteCode: q.siteCode } : {}),
-      ...(q.connectionProfile ? { connectionProfile: q.connectionProfile } : {}),
-      ...(q.clientType ? { clientType: q.clientType } : {}),
-      ...(q.isLaptop !== undefined ? { isLaptop: q.isLaptop } : {}),
-      ...(q.isPatchInfrastructure !== undefined ? { isPatchInfrastructure: q.isPatchInfrastructure } : {}),
-      ...(q.collectionId ? { memberships: { some: { collection: { fleetId, collectionId: q.collectionId } } } } : {}),
-    };
-    const orderBy: Prisma.ComputerOrderByWithRelationInput[] = [{ [q.sort]: q.order }, { resourceId: "asc" }];
-    const [items, total] = await Promise.all([
-      db.computer.findMany({ where, orderBy, skip: (q.page - 1) * q.pageSize, take: q.pageSize, select: computerSelect }),
-      db.computer.count({ where }),
-    ]);
-    return { items, total };
+    const where = [`c.fleet_id = ${uuidLiteral(fleetId)}`];
+    if (q.search) where.push(`c.name ILIKE ${textLiteral(`%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)}`);
+    if (q.siteCode) where.push(`c.site_code = ${textLiteral(q.siteCode)}`);
+    if (q.connectionProfile) where.push(`c.connection_profile = ${textLiteral(q.connectionProfile)}`);
+    if (q.clientType) where.push(`c.client_type = ${textLiteral(q.clientType)}`);
+    if (q.isLaptop !== undefined) where.push(`c.is_laptop = ${q.isLaptop}`);
+    if (q.isPatchInfrastructure !== undefined) where.push(`c.is_patch_infrastructure = ${q.isPatchInfrastructure}`);
+    if (q.collectionId) {
+      where.push(`EXISTS (SELECT 1 FROM collection_members m JOIN collections col ON col.id = m.collection_row_id
+        WHERE m.computer_row_id = c.id AND col.fleet_id = ${uuidLiteral(fleetId)} AND col.collection_id = ${textLiteral(q.collectionId)})`);
+    }
+    const column = computerSortColumns[q.sort];
+    const order = q.order === "desc" ? "DESC" : "ASC";
+    const whereSql = where.join(" AND ");
+    const rows = await db.$queryRawUnsafe<(ComputerSqlRow & { total: bigint })[]>(
+      `SELECT c.id, c.resource_id, c.name, c.site_code, c.os, c.service_pack, c.client_type::text AS client_type, c.is_laptop,
+              c.connection_profile::text AS connection_profile, c.boundary_id, c.is_patch_infrastructure, c.last_seen_at, c.online_ratio,
+              count(*) OVER () AS total
+       FROM computers c WHERE ${whereSql}
+       ORDER BY ${column} ${order} NULLS LAST, c.resource_id ASC
+       OFFSET ${(q.page - 1) * q.pageSize} LIMIT ${q.pageSize}`,
+    );
+    const total = rows.length > 0 ? Number(rows[0]!.total) : Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM computers c WHERE ${whereSql}`))[0]!.n);
+    return { items: rows.map(computerFromSql), total };
   },
   /** Bulk upsert in one statement per chunk: INSERT … ON CONFLICT keeps imports of 100k computers fast. */
   async upsertComputers(db: DbClient, fleetId: string, rows: Omit<Prisma.ComputerCreateManyInput, "fleetId" | "id">[]) {
@@ -163,8 +214,10 @@ export const fleetRepository = {
 
   // ── compliance
   async complianceCounts(db: DbClient, fleetId: string) {
-    const rows = await db.$queryRaw<{ update_id: string; state: string; n: bigint }[]>`
-      SELECT update_id, state::text AS state, count(*) AS n FROM update_compliance WHERE fleet_id = ${fleetId}::uuid GROUP BY update_id, state ORDER BY update_id`;
+    const rows = await db.$queryRawUnsafe<{ update_id: string; state: string; n: bigint }[]>(
+      `SELECT update_id, state, count(*) AS n FROM update_compliance WHERE fleet_id = ${uuidLiteral(fleetId)} GROUP BY update_id, state`,
+    );
+    rows.sort((a, b) => (a.update_id < b.update_id ? -1 : a.update_id > b.update_id ? 1 : 0));
     return rows.map((r) => ({ updateId: r.update_id, state: r.state, count: Number(r.n) }));
   },
 

@@ -31,7 +31,7 @@ import { resolveFleet } from "./fleet-scope.js";
 export const IfMatchHeadersSchema = z.object({ "if-match": z.string().optional().describe('The ETag you read, e.g. W/"3"') });
 
 export const fleetRoutes: FastifyPluginAsyncZod = async (app) => {
-  const fleet = createFleetService(app.prisma);
+  const fleet = createFleetService(app.prisma, app.tableStats);
   const read = { access: permissions.readFleet };
   const edit = { access: permissions.editDistribution };
   const scope = (ref: string) => resolveFleet(app.prisma, ref);

@@ -23,6 +23,7 @@ import { staleVersion } from "../../lib/concurrency.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { fleetRepository, type CollectionRow, type SenderAddressRow, type SiteRow } from "./fleet.repository.js";
 import type { FleetScope } from "./fleet-scope.js";
+import type { TableStats } from "../../lib/table-stats.js";
 
 const toSite = (s: SiteRow, computerCount: number): SiteRecord => ({ ...s, computerCount });
 
@@ -57,7 +58,7 @@ function validateHierarchy(sites: { siteCode: string; type: string; parentSiteCo
   if (centrals.length > 1) throw new AppError("VALIDATION_FAILED", "A hierarchy has one central site.", { details: [{ path: "type", message: "a central site exists already" }] });
 }
 
-export function createFleetService(db: Db) {
+export function createFleetService(db: Db, stats?: TableStats) {
   return {
     async listSites(scope: FleetScope): Promise<SiteRecord[]> {
       const [sites, counts] = await Promise.all([fleetRepository.listSites(db, scope.fleetId), fleetRepository.computerCountsBySite(db, scope.fleetId)]);
@@ -184,7 +185,8 @@ export function createFleetService(db: Db) {
      */
     async importFleet(actor: Actor, scope: FleetScope, body: FleetImport): Promise<FleetImportResult> {
       const result: FleetImportResult = { sites: 0, siteSystems: 0, boundaries: 0, senderAddresses: 0, computers: 0, collections: 0 };
-      return db.$transaction(
+      let members = 0;
+      const done = await db.$transaction(
         async (tx) => {
           if (body.sites?.length) {
             const existing = await fleetRepository.listSites(tx, scope.fleetId);
@@ -254,9 +256,9 @@ export function createFleetService(db: Db) {
               purpose: c.purpose,
             });
             // Direct rules name their members; query rules are evaluated by the site and arrive as memberResourceIds.
-            const members = new Set<number>(c.memberResourceIds ?? []);
-            for (const r of c.rules) if (r.type === "DIRECT") members.add(r.resourceId);
-            await fleetRepository.replaceMembers(tx, scope.fleetId, row.id, [...members]);
+            const ids = new Set<number>(c.memberResourceIds ?? []);
+            for (const r of c.rules) if (r.type === "DIRECT") ids.add(r.resourceId);
+            members += await fleetRepository.replaceMembers(tx, scope.fleetId, row.id, [...ids]);
             result.collections++;
           }
           await recordAudit(tx, actor, { action: "fleet.import", entityType: "fleet", entityId: scope.fleetId, after: result });
@@ -264,6 +266,9 @@ export function createFleetService(db: Db) {
         },
         { timeout: 120_000, maxWait: 60_000 },
       );
+      stats?.noteWrites("computers", result.computers);
+      stats?.noteWrites("collection_members", members);
+      return done;
     },
   };
 }

@@ -16,7 +16,7 @@ export const ingestTokenRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ingest = createIngestService(app.prisma);
+  const ingest = createIngestService(app.prisma, app.tableStats);
   const principal = (req: FastifyRequest) => {
     if (!req.ingest) throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
     return req.ingest;

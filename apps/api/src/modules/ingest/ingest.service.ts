@@ -18,6 +18,7 @@ import type { IngestPrincipal } from "../../plugins/auth.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { hashToken } from "../auth/auth.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
+import type { TableStats } from "../../lib/table-stats.js";
 import { ingestRepository as repo, ingestTokenRepository, type ClientStatusRow } from "./ingest.repository.js";
 
 const MAX_DETAILS = 50;
@@ -41,7 +42,7 @@ const sameState = (a: ClientAdvertState, b: ClientAdvertState) =>
 
 const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && "code" in err && (err as { code: string }).code === "P2002";
 
-export function createIngestService(db: Db) {
+export function createIngestService(db: Db, stats?: TableStats) {
   const ingestActor = (p: IngestPrincipal, requestId: string): Actor => ({ userId: null, username: `ingest:${p.name}`, role: null, requestId });
 
   /** Runs `apply` once per batch id: a replay (even a concurrent one) gets the first answer back. */
@@ -135,6 +136,8 @@ export function createIngestService(db: Db) {
           });
         }
         await repo.upsertClientStatuses(tx, p.fleetId, changed);
+        stats?.noteWrites("client_advert_status", changed.length);
+        stats?.noteWrites("status_messages", batch.messages.length);
         const result: IngestResult = { batchId: batch.batchId, accepted: batch.messages.length, clientStatesChanged: changed.length, ignoredAsOlder, replay: false };
         await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
         return result;
@@ -188,6 +191,7 @@ export function createIngestService(db: Db) {
           if (!cur || Date.parse(r.time) >= Date.parse(cur.time)) newest.set(k, r);
         }
         const changed = await repo.upsertCompliance(tx, p.fleetId, [...newest.values()]);
+        stats?.noteWrites("update_compliance", changed);
         const result: IngestResult = { batchId: batch.batchId, accepted: batch.rows.length, clientStatesChanged: changed, ignoredAsOlder: newest.size - changed, replay: false };
         await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.compliance_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
         return result;

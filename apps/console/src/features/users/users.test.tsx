@@ -143,4 +143,19 @@ describe("Admin → Users", () => {
     expect(within(dialog).getByText("You are changing your own role")).toBeInTheDocument();
     expect(within(dialog).getByText(/signs you out of your other sessions/)).toBeInTheDocument();
   });
+
+  it("shows the API's refusal in the dialog, next to the buttons", async () => {
+    const refusal = "You cannot disable yourself or take away your own administrator role; ask another administrator.";
+    const { user } = await openUsers({ [`PATCH /api/users/${admin.user.id}`]: apiError(409, "CONFLICT", refusal, { requestId: "req-self" }) });
+    await user.click(screen.getByRole("button", { name: "Edit admin" }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit admin" });
+    await user.click(within(dialog).getByRole("combobox", { name: /^Role/ }));
+    await user.click(await screen.findByRole("option", { name: /^Manager/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Save changes" }));
+
+    const alert = await within(dialog).findByRole("alert");
+    expect(alert).toHaveTextContent("The changes were not saved");
+    expect(alert).toHaveTextContent(refusal);
+    expect(alert).toHaveTextContent("req-self");
+  });
 });

@@ -12,6 +12,14 @@ interface CreateUserModalProps {
   onClose: () => void;
 }
 
+/** Errors the API reported for fields of this form (a taken username is a CONFLICT), or null. */
+function inlineErrorsOf(error: unknown) {
+  if (!isApiError(error)) return null;
+  const errors = fieldErrorsFromDetails(error.details);
+  if (error.code === "CONFLICT") errors.username = error.message;
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
 const initialValues = { username: "", displayName: "", role: "ERT_MEMBER" as Role, password: "" };
 
 export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
@@ -31,21 +39,19 @@ export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
         close();
       },
       onError: (error) => {
-        if (!isApiError(error)) return;
-        if (error.code === "CONFLICT") form.setServerErrors({ username: error.message });
-        else if (error.details.length) form.setServerErrors(fieldErrorsFromDetails(error.details));
+        const inline = inlineErrorsOf(error);
+        if (inline) form.setServerErrors(inline);
       },
     });
   });
 
   const error = createUser.error;
-  const shownInline = isApiError(error) && (error.code === "CONFLICT" || error.details.length > 0);
+  const shownInline = inlineErrorsOf(error) !== null;
 
   return (
     <Modal opened={opened} onClose={close} title="Create user" size="lg">
       <form ref={form.formRef} onSubmit={submit} noValidate aria-label="Create user">
         <Stack gap="md">
-          {error && !shownInline ? <ErrorAlert error={error} title="The user was not created" /> : null}
           <TextInput
             label="Username"
             description="Used to sign in. Lowercase letters, digits, dot, dash or underscore."
@@ -76,6 +82,7 @@ export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
             onChange={(e) => form.setField("password", e.currentTarget.value)}
             error={form.errors.password}
           />
+          {error && !shownInline ? <ErrorAlert error={error} title="The user was not created" /> : null}
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={close}>
               Cancel

@@ -30,6 +30,13 @@ interface EditValues extends Record<string, unknown> {
 
 const valuesFrom = (user: User): EditValues => ({ displayName: user.displayName, role: user.role, disabled: user.disabled, password: "" });
 
+/** Validation details the API sent for fields of this form, or null when there are none to show inline. */
+function inlineErrorsOf(error: unknown) {
+  if (!isApiError(error)) return null;
+  const errors = fieldErrorsFromDetails(error.details);
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
 /** Only what changed is sent; an empty password means "keep the current one". */
 function changesFrom(user: User, values: EditValues): UpdateUserBody {
   const body: UpdateUserBody = {};
@@ -68,7 +75,8 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
           if (isSelf && body.role !== undefined) onOwnRoleChanged();
         },
         onError: (error) => {
-          if (isApiError(error) && error.details.length) form.setServerErrors(fieldErrorsFromDetails(error.details));
+          const inline = inlineErrorsOf(error);
+          if (inline) form.setServerErrors(inline);
         },
       },
     );
@@ -81,17 +89,6 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
   return (
     <form ref={form.formRef} onSubmit={submit} noValidate aria-label={`Edit ${user.username}`}>
       <Stack gap="md">
-        {stale ? (
-          <Alert color="orange" variant="light" role="alert" title="Changed elsewhere" icon={<IconAlertTriangle aria-hidden />}>
-            <Text size="sm">{STALE_USER_MESSAGE}</Text>
-            <Button mt="sm" size="xs" variant="default" onClick={() => void queryClient.invalidateQueries({ queryKey: userKeys.all })}>
-              Reload user
-            </Button>
-          </Alert>
-        ) : error && !(isApiError(error) && error.details.length) ? (
-          <ErrorAlert error={error} title="The changes were not saved" />
-        ) : null}
-
         <TextInput label="Username" value={user.username} readOnly disabled description="Usernames cannot be changed." />
         <TextInput
           label="Display name"
@@ -104,7 +101,7 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
         />
         <RoleSelect value={form.values.role} onChange={(role) => form.setField("role", role)} error={form.errors.role} />
         {ownRoleChanging ? (
-          <Alert color="yellow" variant="light" icon={<IconAlertTriangle aria-hidden />} title="You are changing your own role">
+          <Alert color="yellow" variant="light" role="status" icon={<IconAlertTriangle aria-hidden />} title="You are changing your own role">
             Saving signs you out of your other sessions, and this console will only show what the new role may use.
           </Alert>
         ) : null}
@@ -125,9 +122,20 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
           error={form.errors.password}
         />
         {form.errors[FORM_ERROR] ? (
-          <Text c="red.8" size="sm" role="alert">
+          <Text c="var(--mantine-color-error)" size="sm" role="alert">
             {form.errors[FORM_ERROR]}
           </Text>
+        ) : null}
+        {/* Next to the buttons, where the eyes are after pressing Save. */}
+        {stale ? (
+          <Alert color="orange" variant="light" role="alert" title="Changed elsewhere" icon={<IconAlertTriangle aria-hidden />}>
+            <Text size="sm">{STALE_USER_MESSAGE}</Text>
+            <Button mt="sm" size="xs" variant="default" onClick={() => void queryClient.invalidateQueries({ queryKey: userKeys.all })}>
+              Reload user
+            </Button>
+          </Alert>
+        ) : error && !inlineErrorsOf(error) ? (
+          <ErrorAlert error={error} title="The changes were not saved" />
         ) : null}
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onClose}>

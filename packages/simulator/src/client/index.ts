@@ -1,0 +1,3 @@
+export * from "./firebreak-client.js";
+export * from "./mapping.js";
+export * from "./play.js";

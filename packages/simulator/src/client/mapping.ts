@@ -1,0 +1,86 @@
+import type { FleetImport, SiteSystem } from "@firebreak/domain";
+import { defaultPowerProfile, type FleetDescription, type SimComputer, type SimSiteSystem } from "../fleet.js";
+import { PowerModel } from "../power.js";
+import { DEFAULT_START_TIME } from "../presets.js";
+
+/**
+ * From the simulator's fleet description to the API's import shapes. The simulator carries a
+ * few behavioural inputs SMS does not store (power pattern, link speeds, DP capacity); they are
+ * dropped here, except the power pattern, which becomes the computer's `onlineRatio` (the share
+ * of time it is on and connected, what the forecast works with).
+ */
+
+export type ImportComputer = NonNullable<FleetImport["computers"]>[number];
+
+export function toImportSiteSystem(s: SimSiteSystem): SiteSystem {
+  const out: SiteSystem = { serverName: s.serverName, siteCode: s.siteCode, roles: [...s.roles] };
+  if (s.bitsEnabled !== undefined) out.bitsEnabled = s.bitsEnabled;
+  return out;
+}
+
+export function toImportComputer(c: SimComputer, onlineRatio?: number): ImportComputer {
+  const out: ImportComputer = {
+    resourceId: c.resourceId,
+    name: c.name,
+    siteCode: c.siteCode,
+    os: c.os,
+    servicePack: c.servicePack ?? null,
+    clientType: c.clientType,
+    isLaptop: c.isLaptop,
+    connectionProfile: c.connectionProfile,
+    boundaryId: c.boundaryId,
+    isPatchInfrastructure: c.isPatchInfrastructure,
+    lastSeenAt: c.lastSeenAt,
+  };
+  if (onlineRatio !== undefined) out.onlineRatio = onlineRatio;
+  return out;
+}
+
+export interface OnlineRatioOptions {
+  /** The simulation seed: the power model draws each machine's days from it. Default 0. */
+  seed?: number;
+  /** Start of the measured period (epoch ms or ISO). Default the presets' start time. */
+  from?: number | string;
+  /** Length of the measured period. Default 28 days (four whole weeks, weekends included). */
+  days?: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Each computer's long-run share of time on and connected, measured on the same power model the
+ * engine plays (same seed, machine key and site time zone) over `days` days, rounded to 0.001.
+ * A temporary switch-off (`power.offUntil`, e.g. a laptop on holiday) is not part of the ratio:
+ * it describes the machine's habits, not this week.
+ */
+export function onlineRatios(fleet: FleetDescription, opts: OnlineRatioOptions = {}): Float64Array {
+  const seed = opts.seed ?? 0;
+  const from = typeof opts.from === "number" ? opts.from : Date.parse(opts.from ?? DEFAULT_START_TIME);
+  const span = (opts.days ?? 28) * DAY;
+  const end = from + span;
+  const offsetOf = new Map(fleet.sites.map((s) => [s.siteCode, s.utcOffsetMinutes ?? 0]));
+  const n = fleet.computers.length;
+  const pm = new PowerModel(seed, n);
+  fleet.computers.forEach((c, i) =>
+    pm.set(
+      i,
+      (c.power ?? { profile: defaultPowerProfile(c) }).profile,
+      c.resourceId,
+      null,
+      offsetOf.get(c.siteCode) ?? 0,
+    ),
+  );
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let on = 0;
+    let t = from;
+    while (t < end && pm.find(i, t)) {
+      const s = Math.max(pm.outStart, t);
+      if (s >= end) break;
+      on += Math.min(pm.outEnd, end) - s;
+      t = pm.outEnd;
+    }
+    out[i] = Math.round((1000 * on) / span) / 1000;
+  }
+  return out;
+}
