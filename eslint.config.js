@@ -16,7 +16,8 @@ import tseslint from "typescript-eslint";
 /** The database: the Prisma client and the generated code. */
 const prismaClientPatterns = [
   {
-    group: ["@firebreak/db"],
+    // The package root is the Prisma client; its other entry points (factories, passwords, migrate) are not.
+    regex: "^@firebreak/db$",
     message:
       "Only apps/api/src/plugins/db.ts and *.repository.ts talk to the database (docs/conventions.md). Services take a transaction client from their caller.",
     allowTypeImports: true,
@@ -27,7 +28,7 @@ const prismaClientPatterns = [
     allowTypeImports: true,
   },
   {
-    group: ["@prisma/*", "prisma"],
+    group: ["@prisma/*"],
     message: "Prisma is reached through @firebreak/db, in a repository or plugins/db.ts only.",
     allowTypeImports: true,
   },

@@ -64,4 +64,17 @@ describe("App shell", () => {
     expect(router.state.location.search).toBe("");
     expect(api.callsTo("POST", "/api/auth/logout")[0]?.headers.get("x-csrf-token")).toBe("csrf-manager");
   });
+
+  it("returns to sign-in, remembering the page, when the session ends mid-use", async () => {
+    mockApi({
+      "GET /api/auth/session": { body: sessionFor("OBSERVER") },
+      "GET /api/audit": { body: { items: [], page: 1, pageSize: 50, total: 0 } },
+      "GET /api/audit/facets": { body: { actions: [], entityTypes: [], actors: [] } },
+      "GET /api/audit/verify": signedOut,
+    });
+    const { user, router } = renderApp("/audit?action=user.");
+    await user.click(await screen.findByRole("button", { name: "Verify chain" }));
+    expect(await screen.findByRole("heading", { name: "Sign in to Firebreak" })).toBeInTheDocument();
+    expect(router.state.location.search).toBe(`?next=${encodeURIComponent("/audit?action=user.")}`);
+  });
 });

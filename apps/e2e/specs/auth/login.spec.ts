@@ -3,7 +3,10 @@ import { expect, test } from "../../fixtures/index.js";
 
 test.describe("signing in through the login form", () => {
   for (const role of ROLES) {
-    test(`${demoUsernames[role]} signs in and sees the app shell with name and role`, async ({ page, saveScreenshot }) => {
+    test(`${demoUsernames[role]} signs in and sees the app shell with name and role`, async ({
+      page,
+      saveScreenshot,
+    }) => {
       await page.goto("/login");
       await expect(page.getByRole("heading", { name: "Sign in to Firebreak" })).toBeVisible();
       if (role === "ADMIN") await saveScreenshot("login");

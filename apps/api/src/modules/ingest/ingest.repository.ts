@@ -25,10 +25,10 @@ const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export const ingestRepository = {
   findBatch(db: DbClient, fleetId: string, batchId: string) {
-    return db.ingestBatch.findUnique({ where: { fleetId_batchId: { fleetId, batchId } }, select: { response: true, kind: true } });
+    return db.ingestBatch.findUnique({ where: { fleetId_batchId: { fleetId, batchId } }, select: { response: true, kind: true, contentHash: true } });
   },
   /** Claims the batch id first: a concurrent duplicate fails on the primary key and rolls back. */
-  claimBatch(db: DbClient, data: { fleetId: string; batchId: string; kind: string; tokenId: string; response: Prisma.InputJsonValue }) {
+  claimBatch(db: DbClient, data: { fleetId: string; batchId: string; kind: string; tokenId: string; contentHash: string; response: Prisma.InputJsonValue }) {
     return db.ingestBatch.create({ data, select: { batchId: true } });
   },
   setBatchResponse(db: DbClient, fleetId: string, batchId: string, response: Prisma.InputJsonValue) {

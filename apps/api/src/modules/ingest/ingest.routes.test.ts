@@ -53,6 +53,14 @@ describe("status ingest", () => {
     expect(await storedMessages()).toBe(before);
   });
 
+  it("refuses a known batch id with different rows (409) instead of silently dropping them", async () => {
+    const id = batchId();
+    await post({ batchId: id, messages: [msg(1002, 10002, "2026-11-20T10:10:00Z")] });
+    const other = await post({ batchId: id, messages: [msg(1002, 10008, "2026-11-20T10:20:00Z")] });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().message).toMatch(/different rows; nothing was stored/);
+  });
+
   it("stores a batch once when the same batch id arrives twice at the same moment", async () => {
     const body = { batchId: batchId(), messages: [msg(1002, 10002, "2026-11-20T10:30:00Z")] };
     const before = await storedMessages();

@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { canonicalJson } from "../../lib/canonical-json.js";
 import {
   AppError,
   clientStateOfMessage,
@@ -46,11 +47,17 @@ export function createIngestService(db: Db, stats?: TableStats) {
   const ingestActor = (p: IngestPrincipal, requestId: string): Actor => ({ userId: null, username: `ingest:${p.name}`, role: null, requestId });
 
   /** Runs `apply` once per batch id: a replay (even a concurrent one) gets the first answer back. */
-  async function once(p: IngestPrincipal, batchId: string, kind: string, apply: (tx: DbClient) => Promise<IngestResult>): Promise<IngestResult> {
+  async function once(p: IngestPrincipal, batchId: string, kind: string, rows: unknown, apply: (tx: DbClient) => Promise<IngestResult>): Promise<IngestResult> {
+    const contentHash = createHash("sha256").update(canonicalJson(rows)).digest("hex");
     const replay = async () => {
       const stored = await repo.findBatch(db, p.fleetId, batchId);
       if (!stored) return null;
       if (stored.kind !== kind) throw new AppError("CONFLICT", `Batch id ${batchId} was already used for a ${stored.kind} batch.`, { details: [{ path: "body.batchId", message: "is taken" }] });
+      if (stored.contentHash !== contentHash) {
+        throw new AppError("CONFLICT", `Batch id ${batchId} was already used for different rows; nothing was stored. Send new rows under a new batch id.`, {
+          details: [{ path: "body.batchId", message: "was used for other rows" }],
+        });
+      }
       return { ...(stored.response as IngestResult), replay: true };
     };
     const earlier = await replay();
@@ -58,7 +65,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
     try {
       return await db.$transaction(
         async (tx) => {
-          await repo.claimBatch(tx, { fleetId: p.fleetId, batchId, kind, tokenId: p.tokenId, response: {} });
+          await repo.claimBatch(tx, { fleetId: p.fleetId, batchId, kind, tokenId: p.tokenId, contentHash, response: {} });
           const result = await apply(tx);
           await repo.setBatchResponse(tx, p.fleetId, batchId, result as unknown as Prisma.InputJsonValue);
           return result;
@@ -104,7 +111,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
       });
       if (bad > 0) rejectBatch(details, bad);
 
-      return once(p, batch.batchId, "status", async (tx) => {
+      return once(p, batch.batchId, "status", batch.messages, async (tx) => {
         await repo.insertStatusMessages(tx, p.fleetId, batch.batchId, batch.messages);
         const key = (a: string, r: number) => `${a}\u0000${r}`;
         const keys = new Map<string, { advertisementId: string; resourceId: number }>();
@@ -156,7 +163,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);
-      return once(p, batch.batchId, "dp-status", async (tx) => {
+      return once(p, batch.batchId, "dp-status", batch.changes, async (tx) => {
         const newest = new Map<string, DpStatusBatch["changes"][number]>();
         for (const c of batch.changes) {
           const k = `${c.packageId}\u0000${c.serverName}`;
@@ -182,7 +189,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
       });
       if (bad > 0) rejectBatch(details, bad);
 
-      return once(p, batch.batchId, "compliance", async (tx) => {
+      return once(p, batch.batchId, "compliance", batch.rows, async (tx) => {
         // Within one batch the newest row per computer × update wins, like across batches.
         const newest = new Map<string, ComplianceBatch["rows"][number]>();
         for (const r of batch.rows) {
