@@ -14,7 +14,10 @@ const demoDisplayNames: Record<(typeof ROLES)[number], string> = {
   OBSERVER: "Olive Observer",
 };
 
-export async function seedDemo(database: Database, opts: { ifEmpty: boolean; allowNonEmbedded: boolean }): Promise<"seeded" | "skipped-not-empty"> {
+export async function seedDemo(
+  database: Database,
+  opts: { ifEmpty: boolean; allowNonEmbedded: boolean },
+): Promise<"seeded" | "skipped-not-empty"> {
   if (!database.embedded && !opts.allowNonEmbedded) {
     throw new Error(
       `Refusing to create demo accounts (password "${DEMO_PASSWORD}") in ${describeTarget(database.target)}. Set SEED_DEMO_ACCOUNTS=1 if you really want them there.`,
@@ -40,7 +43,9 @@ if (isMain) {
       allowNonEmbedded: process.env.SEED_DEMO_ACCOUNTS === "1",
     });
     if (result === "seeded") {
-      console.log(`seeded the demo organisation into ${describeTarget(target)}: ${ROLES.map((r) => `${demoUsernames[r]} (${roleLabels[r]})`).join(", ")}`);
+      console.log(
+        `seeded the demo organisation into ${describeTarget(target)}: ${ROLES.map((r) => `${demoUsernames[r]} (${roleLabels[r]})`).join(", ")}`,
+      );
     } else {
       console.log(`${describeTarget(target)} already has data: demo seed skipped`);
     }

@@ -49,5 +49,6 @@ if (setupOnly) process.exit(0);
 // The server prints the banner (URL and, for the embedded database, the demo logins) once it
 // listens, so it is printed exactly once and only when it is true.
 heading(`Starting Firebreak (Ctrl-C to stop)…`);
-const { code } = await pnpm(["--filter", "@firebreak/api", "start"]);
+const { code } = await pnpm(["--reporter=silent", "--filter", "@firebreak/api", "start"]);
+console.error(red(`The server stopped (exit code ${code}).`));
 process.exit(code);

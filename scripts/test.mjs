@@ -168,14 +168,8 @@ for (const [i, tier] of tiers.entries()) {
 
 // --- summary --------------------------------------------------------------------------------
 
-const total = rows.reduce(
-  (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
-  {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  },
-);
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const row of rows) for (const key of Object.keys(total)) total[key] += row[key];
 
 heading(`Summary (${formatDuration(Date.now() - started)}, setup ${formatDuration(setupMs)})`);
 const header = ["tier", "passed", "failed", "skipped", "time", "note"];
@@ -201,5 +195,7 @@ for (const [n, row] of table.entries()) {
 }
 if (total.skipped) console.log(yellow(`${total.skipped} test(s) skipped: by policy there should be none.`));
 console.log(dim(`Reports: ${path.relative(process.cwd(), outDir) || "."}/`));
+if (interrupted())
+  console.log(red(`Interrupted (${interrupted()}): the tiers after "${rows.at(-1)?.name}" did not run.`));
 console.log(`${total.passed} passed, ${total.failed} failed`);
-process.exit(total.failed > 0 || rows.length === 0 ? 1 : 0);
+process.exit(interrupted() ? 130 : total.failed > 0 || rows.length === 0 ? 1 : 0);

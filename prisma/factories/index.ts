@@ -19,7 +19,9 @@ export async function createUser(
 ) {
   const username = overrides.username ?? `user-${uniqueSuffix()}`;
   const passwordHash =
-    overrides.password === undefined ? await (testPasswordHash ??= hashPassword(TEST_PASSWORD)) : await hashPassword(overrides.password);
+    overrides.password === undefined
+      ? await (testPasswordHash ??= hashPassword(TEST_PASSWORD))
+      : await hashPassword(overrides.password);
   return prisma.user.create({
     data: {
       username,

@@ -7,7 +7,11 @@ const target = databaseTargetFromEnv(process.env);
 const db = await openDatabase(target);
 try {
   const applied = await applyMigrations(db.adapterFactory);
-  console.log(applied.length ? `applied ${applied.length} migration(s) to ${describeTarget(target)}: ${applied.join(", ")}` : `${describeTarget(target)} is up to date`);
+  console.log(
+    applied.length
+      ? `applied ${applied.length} migration(s) to ${describeTarget(target)}: ${applied.join(", ")}`
+      : `${describeTarget(target)} is up to date`,
+  );
 } finally {
   await db.close();
 }

@@ -24,7 +24,11 @@ export interface Database {
 }
 
 /** No DATABASE_URL: embedded PGlite in $DATA_DIR/pglite. Otherwise: that PostgreSQL server. */
-export function databaseTargetFromEnv(env: { DATABASE_URL?: string | undefined; DATA_DIR?: string | undefined; INIT_CWD?: string | undefined }): DatabaseTarget {
+export function databaseTargetFromEnv(env: {
+  DATABASE_URL?: string | undefined;
+  DATA_DIR?: string | undefined;
+  INIT_CWD?: string | undefined;
+}): DatabaseTarget {
   if (env.DATABASE_URL) return { kind: "postgres", url: env.DATABASE_URL };
   // A relative DATA_DIR means relative to where the user ran the command (pnpm sets INIT_CWD),
   // not to the workspace package pnpm switched into.
@@ -89,8 +93,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  * function bodies (our append-only audit trigger). PostgreSQL's simple-query protocol runs a
  * multi-statement script as sent, so the migration path hands it over whole.
  */
-function sendingWholeScripts(factory: PrismaPg, opened: { dispose(): Promise<void> }[]): SqlMigrationAwareDriverAdapterFactory {
-  const wrap = async <T extends { executeScript(script: string): Promise<void>; dispose(): Promise<void> }>(adapterPromise: Promise<T>): Promise<T> => {
+function sendingWholeScripts(
+  factory: PrismaPg,
+  opened: { dispose(): Promise<void> }[],
+): SqlMigrationAwareDriverAdapterFactory {
+  const wrap = async <T extends { executeScript(script: string): Promise<void>; dispose(): Promise<void> }>(
+    adapterPromise: Promise<T>,
+  ): Promise<T> => {
     const adapter = await adapterPromise;
     opened.push(adapter);
     const client = (adapter as unknown as { client?: { query(sql: string): Promise<unknown> } }).client;

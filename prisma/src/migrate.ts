@@ -3,7 +3,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 // Prisma's CLI wants a native schema engine that cannot be downloaded here, so migrations run
@@ -15,13 +18,20 @@ export const migrationsDir = path.join(prismaDir, "migrations");
 export const schemaPath = path.join(prismaDir, "schema.prisma");
 
 // Node's global WebAssembly, typed just enough (the DOM lib that declares it is not loaded here).
-const wasm = (globalThis as unknown as { WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> } }).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
+  }
+).WebAssembly;
 
 let wasmReady: Promise<void> | undefined;
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
     const require = createRequire(import.meta.url);
-    const wasmPath = path.join(path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = path.join(
+      path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
     const bytes = await readFile(wasmPath);
     const { instance } = await wasm.instantiate(bytes, { "./schema_engine_bg.js": bg });
     const exports = instance.exports as { __wbindgen_start: () => void };
@@ -34,7 +44,10 @@ function loadWasm(): Promise<void> {
 type Engine = bg.SchemaEngine;
 const filters = { externalTables: [], externalEnums: [] };
 
-async function withEngine<T>(adapterFactory: SqlMigrationAwareDriverAdapterFactory, fn: (engine: Engine, schema: string) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  fn: (engine: Engine, schema: string) => Promise<T>,
+): Promise<T> {
   await loadWasm();
   const schema = await readFile(schemaPath, "utf8");
   const logs: string[] = [];
@@ -58,8 +71,13 @@ export interface MigrationFile {
 export async function listMigrations(): Promise<MigrationFile[]> {
   if (!existsSync(migrationsDir)) return [];
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(path.join(migrationsDir, name, "migration.sql"), "utf8") })));
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(path.join(migrationsDir, name, "migration.sql"), "utf8") })),
+  );
 }
 
 async function migrationsList() {
@@ -89,7 +107,10 @@ export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAda
  * SQL that takes a database with every existing migration applied to what schema.prisma says.
  * Empty when they agree. `fromEmpty` gives the SQL of the very first migration.
  */
-export async function diffSchemaAgainstDatabase(adapterFactory: SqlMigrationAwareDriverAdapterFactory, opts: { fromEmpty?: boolean } = {}): Promise<string> {
+export async function diffSchemaAgainstDatabase(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  opts: { fromEmpty?: boolean } = {},
+): Promise<string> {
   return withEngine(adapterFactory, async (engine, schema) => {
     const files = [{ path: schemaPath, content: schema }];
     const result = await engine.diff({

@@ -10,7 +10,10 @@ describe("migrations", () => {
       expect(applied).toEqual((await listMigrations()).map((m) => m.name));
       const drift = await diffSchemaAgainstDatabase(db.adapterFactory);
       // Non-empty SQL here means schema.prisma changed without `pnpm db:migration <name>`.
-      expect(isEmptyDiff(drift), `schema.prisma and prisma/migrations disagree; run pnpm db:migration <name>. Pending SQL:\n${drift}`).toBe(true);
+      expect(
+        isEmptyDiff(drift),
+        `schema.prisma and prisma/migrations disagree; run pnpm db:migration <name>. Pending SQL:\n${drift}`,
+      ).toBe(true);
       expect(await applyMigrations(db.adapterFactory)).toEqual([]);
     } finally {
       await db.close();
@@ -21,7 +24,8 @@ describe("migrations", () => {
     const db = await openDatabase({ kind: "pglite-memory" });
     try {
       await applyMigrations(db.adapterFactory);
-      await db.prisma.$executeRaw`INSERT INTO audit_entries (actor_name, action, entity_type, prev_hash, hash) VALUES ('x', 'a', 'b', 'p', 'h')`;
+      await db.prisma
+        .$executeRaw`INSERT INTO audit_entries (actor_name, action, entity_type, prev_hash, hash) VALUES ('x', 'a', 'b', 'p', 'h')`;
       await expect(db.prisma.$executeRaw`UPDATE audit_entries SET action = 'tampered'`).rejects.toThrow(/append-only/);
       await expect(db.prisma.$executeRaw`DELETE FROM audit_entries`).rejects.toThrow(/append-only/);
     } finally {

@@ -128,8 +128,13 @@ export function setupSteps({ database }) {
         run: async () => ok(await pnpm(["db:migrate"])),
       },
       {
-        title: "Seeding demo data into an empty embedded database (pnpm db:seed --if-empty)",
-        run: async () => ok(await pnpm(["db:seed", "--if-empty"])),
+        title: "Seeding the demo data on a first run (pnpm db:seed --if-empty)",
+        run: async () => {
+          if (process.env.DATABASE_URL && process.env.SEED_DEMO_ACCOUNTS !== "1") {
+            return "skipped: DATABASE_URL names a server; demo accounts go there only with SEED_DEMO_ACCOUNTS=1";
+          }
+          return ok(await pnpm(["db:seed", "--if-empty"]));
+        },
       },
     );
   }

@@ -8,7 +8,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, openDatabase, type Database, type DatabaseTarget } from "@firebreak/db";
 import { createUser, TEST_PASSWORD } from "@firebreak/db/factories";
-import { AdvertFlags, CSRF_HEADER, DEFAULT_PROGRAM_FLAGS, DEFAULT_REMOTE_CLIENT_FLAGS, SESSION_COOKIE, type FleetImport } from "@firebreak/domain";
+import {
+  AdvertFlags,
+  CSRF_HEADER,
+  DEFAULT_PROGRAM_FLAGS,
+  DEFAULT_REMOTE_CLIENT_FLAGS,
+  SESSION_COOKIE,
+  type FleetImport,
+} from "@firebreak/domain";
 import { buildApp } from "../src/app.js";
 // @ts-expect-error plain ESM helper without types
 import { startPostgres } from "../../../scripts/lib/postgres.mjs";
@@ -72,13 +79,22 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   try {
     const user = await createUser(database.prisma, { role: "SMS_ADMIN" });
-    const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: user.username, password: TEST_PASSWORD }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: user.username, password: TEST_PASSWORD }),
+    });
     const session = (await login.json()) as { csrfToken: string };
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
     const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}${url}`, {
         method,
-        headers: { cookie, [CSRF_HEADER]: session.csrfToken, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+        headers: {
+          cookie,
+          [CSRF_HEADER]: session.csrfToken,
+          ...(body ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
@@ -89,22 +105,78 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
     // ── setup through the API
     process.stdout.write(`[${label}] importing ${COMPUTERS} computers…`);
     await api("POST", "/api/fleets/production/import", {
-      sites: [{ siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null }, ...sites.slice(1).map((s) => ({ siteCode: s, name: s, type: "PRIMARY", parentSiteCode: "CEN" }))],
+      sites: [
+        { siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null },
+        ...sites.slice(1).map((s) => ({ siteCode: s, name: s, type: "PRIMARY", parentSiteCode: "CEN" })),
+      ],
       siteSystems: sites.map((s) => ({ serverName: `${s}-DP01`, siteCode: s, roles: ["DP"] })),
-      senderAddresses: sites.slice(1).map((s) => ({ addressId: `CEN-${s}`, siteCode: "CEN", destSiteCode: s, addressType: "MS_LAN", priorityOrder: 1, usageSchedule: open(), unavailableAsSubstitute: false, rateLimit: { mode: "UNLIMITED" }, bandwidthKbps: 2048 })),
+      senderAddresses: sites
+        .slice(1)
+        .map((s) => ({
+          addressId: `CEN-${s}`,
+          siteCode: "CEN",
+          destSiteCode: s,
+          addressType: "MS_LAN",
+          priorityOrder: 1,
+          usageSchedule: open(),
+          unavailableAsSubstitute: false,
+          rateLimit: { mode: "UNLIMITED" },
+          bandwidthKbps: 2048,
+        })),
     });
-    for (let i = 0; i < COMPUTERS; i += 20_000) await api("POST", "/api/fleets/production/import", syntheticFleet(i, Math.min(COMPUTERS, i + 20_000)));
+    for (let i = 0; i < COMPUTERS; i += 20_000)
+      await api("POST", "/api/fleets/production/import", syntheticFleet(i, Math.min(COMPUTERS, i + 20_000)));
     await api("POST", "/api/fleets/production/import", {
-      collections: [{ collectionId: "CEN00001", name: "All", parentCollectionId: null, rules: [], purpose: "TARGET", memberResourceIds: Array.from({ length: COMPUTERS }, (_, i) => 100_000 + i) }],
+      collections: [
+        {
+          collectionId: "CEN00001",
+          name: "All",
+          parentCollectionId: null,
+          rules: [],
+          purpose: "TARGET",
+          memberResourceIds: Array.from({ length: COMPUTERS }, (_, i) => 100_000 + i),
+        },
+      ],
     });
-    await api("POST", "/api/fleets/production/packages", { packageId: "CEN00100", name: "Bench", sourceVersion: 1, sizeKB: 5000, sendingPriority: "HIGH", preferredSender: "NO_PREFERENCE", ignoreAddressSchedule: false, kind: "DEPLOY", updateIds: ["KB000001"] });
-    await api("POST", "/api/fleets/production/packages/CEN00100/programs", { packageId: "CEN00100", programName: "Install", commandLine: "x.exe /quiet", programFlags: DEFAULT_PROGRAM_FLAGS, maxRunMinutes: 30, kind: "INSTALL", checksUpdatePresent: false });
+    await api("POST", "/api/fleets/production/packages", {
+      packageId: "CEN00100",
+      name: "Bench",
+      sourceVersion: 1,
+      sizeKB: 5000,
+      sendingPriority: "HIGH",
+      preferredSender: "NO_PREFERENCE",
+      ignoreAddressSchedule: false,
+      kind: "DEPLOY",
+      updateIds: ["KB000001"],
+    });
+    await api("POST", "/api/fleets/production/packages/CEN00100/programs", {
+      packageId: "CEN00100",
+      programName: "Install",
+      commandLine: "x.exe /quiet",
+      programFlags: DEFAULT_PROGRAM_FLAGS,
+      maxRunMinutes: 30,
+      kind: "INSTALL",
+      checksUpdatePresent: false,
+    });
     await api("POST", "/api/fleets/production/advertisements", {
-      advertisementId: "CEN20001", advertisementName: "Bench", packageId: "CEN00100", programName: "Install", collectionId: "CEN00001", includeSubCollection: true,
-      presentTime: "2026-11-20T08:00:00.000Z", expirationTime: null, assignedSchedule: [{ startTime: "2026-11-20T08:00:00.000Z" }], assignedScheduleEnabled: true,
-      advertFlags: AdvertFlags.fromNames(["ONSLOWNET"]), remoteClientFlags: DEFAULT_REMOTE_CLIENT_FLAGS, priority: 1,
+      advertisementId: "CEN20001",
+      advertisementName: "Bench",
+      packageId: "CEN00100",
+      programName: "Install",
+      collectionId: "CEN00001",
+      includeSubCollection: true,
+      presentTime: "2026-11-20T08:00:00.000Z",
+      expirationTime: null,
+      assignedSchedule: [{ startTime: "2026-11-20T08:00:00.000Z" }],
+      assignedScheduleEnabled: true,
+      advertFlags: AdvertFlags.fromNames(["ONSLOWNET"]),
+      remoteClientFlags: DEFAULT_REMOTE_CLIENT_FLAGS,
+      priority: 1,
     });
-    const { token } = (await api("POST", "/api/fleets/production/ingest-tokens", { name: "bench", siteCodes: sites })) as { token: string };
+    const { token } = (await api("POST", "/api/fleets/production/ingest-tokens", {
+      name: "bench",
+      siteCodes: sites,
+    })) as { token: string };
     await app.tableStats.flush();
     process.stdout.write(" done\n");
 
@@ -112,7 +184,15 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
     const messageIds = [10002, 10005, 10008];
     const messages = Array.from({ length: INGEST_MESSAGES }, (_, i) => {
       const c = i % COMPUTERS;
-      return { messageId: messageIds[Math.floor(i / COMPUTERS) % 3]!, machineName: `WS${String(c).padStart(6, "0")}`, resourceId: 100_000 + c, siteCode: sites[c % sites.length]!, advertisementId: "CEN20001", time: new Date(Date.parse("2026-11-20T09:00:00Z") + i * 1000).toISOString(), exitCode: 0 };
+      return {
+        messageId: messageIds[Math.floor(i / COMPUTERS) % 3]!,
+        machineName: `WS${String(c).padStart(6, "0")}`,
+        resourceId: 100_000 + c,
+        siteCode: sites[c % sites.length]!,
+        advertisementId: "CEN20001",
+        time: new Date(Date.parse("2026-11-20T09:00:00Z") + i * 1000).toISOString(),
+        exitCode: 0,
+      };
     });
     const t0 = performance.now();
     for (let i = 0; i < messages.length; i += BATCH) {
@@ -129,13 +209,26 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
     for (let i = 0; i < messages.length; i += 2000) {
       const values = messages
         .slice(i, i + 2000)
-        .map((m) => `('00000000-0000-4000-8000-000000000001','raw',${m.messageId},${q(m.machineName)},${m.resourceId},${q(m.siteCode)},${q(m.advertisementId)},${q(m.time)}::timestamptz,0)`)
+        .map(
+          (m) =>
+            `('00000000-0000-4000-8000-000000000001','raw',${m.messageId},${q(m.machineName)},${m.resourceId},${q(m.siteCode)},${q(m.advertisementId)},${q(m.time)}::timestamptz,0)`,
+        )
         .join(",");
-      await database.prisma.$executeRawUnsafe(`INSERT INTO status_messages (fleet_id,batch_id,message_id,machine_name,resource_id,site_code,advertisement_id,time,exit_code) VALUES ${values}`);
+      await database.prisma.$executeRawUnsafe(
+        `INSERT INTO status_messages (fleet_id,batch_id,message_id,machine_name,resource_id,site_code,advertisement_id,time,exit_code) VALUES ${values}`,
+      );
     }
     const rawRate = messages.length / ((performance.now() - t1) / 1000);
     const ingestRatio = apiRate / rawRate;
-    rows.push({ database: label, measure: "status ingest (messages/s)", firebreak: apiRate.toFixed(0), baseline: `${rawRate.toFixed(0)} raw INSERT`, ratio: `${(ingestRatio * 100).toFixed(0)} %`, target: label === "postgresql" ? "≥ 25 % and ≥ 10,000/s" : "≥ 25 %", met: ingestRatio >= 0.25 && (label !== "postgresql" || apiRate >= 10_000) });
+    rows.push({
+      database: label,
+      measure: "status ingest (messages/s)",
+      firebreak: apiRate.toFixed(0),
+      baseline: `${rawRate.toFixed(0)} raw INSERT`,
+      ratio: `${(ingestRatio * 100).toFixed(0)} %`,
+      target: label === "postgresql" ? "≥ 25 % and ≥ 10,000/s" : "≥ 25 %",
+      met: ingestRatio >= 0.25 && (label !== "postgresql" || apiRate >= 10_000),
+    });
 
     // ── 2. compliance roll-up: 100k computers × 20 updates, API vs hand-written GROUP BY
     process.stdout.write(`[${label}] loading ${COMPUTERS * UPDATES} compliance rows…`);
@@ -151,8 +244,20 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
     await app.tableStats.flush();
     process.stdout.write(" done\n");
     const apiRollup = await timeMedian(5, () => api("GET", "/api/fleets/production/compliance"));
-    const rawRollup = await timeMedian(5, () => database.prisma.$queryRawUnsafe(`SELECT update_id, state, count(*) FROM update_compliance WHERE fleet_id = '00000000-0000-4000-8000-000000000001' GROUP BY update_id, state`));
-    rows.push({ database: label, measure: `compliance roll-up, ${COMPUTERS / 1000}k × ${UPDATES} (ms)`, firebreak: apiRollup.toFixed(1), baseline: `${rawRollup.toFixed(1)} raw GROUP BY`, ratio: `${(apiRollup / rawRollup).toFixed(2)} ×`, target: "≤ 1.5 ×", met: apiRollup / rawRollup <= 1.5 });
+    const rawRollup = await timeMedian(5, () =>
+      database.prisma.$queryRawUnsafe(
+        `SELECT update_id, state, count(*) FROM update_compliance WHERE fleet_id = '00000000-0000-4000-8000-000000000001' GROUP BY update_id, state`,
+      ),
+    );
+    rows.push({
+      database: label,
+      measure: `compliance roll-up, ${COMPUTERS / 1000}k × ${UPDATES} (ms)`,
+      firebreak: apiRollup.toFixed(1),
+      baseline: `${rawRollup.toFixed(1)} raw GROUP BY`,
+      ratio: `${(apiRollup / rawRollup).toFixed(2)} ×`,
+      target: "≤ 1.5 ×",
+      met: apiRollup / rawRollup <= 1.5,
+    });
 
     const apiAdv = await timeMedian(5, () => api("GET", "/api/fleets/production/advertisements/CEN20001/status"));
     const rawAdv = await timeMedian(5, () =>
@@ -162,7 +267,15 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
          WHERE m.collection_row_id = (SELECT id FROM collections WHERE collection_id = 'CEN00001') GROUP BY s.last_state`,
       ),
     );
-    rows.push({ database: label, measure: `advertisement status roll-up, ${COMPUTERS / 1000}k targets (ms)`, firebreak: apiAdv.toFixed(1), baseline: `${rawAdv.toFixed(1)} raw GROUP BY`, ratio: `${(apiAdv / rawAdv).toFixed(2)} ×`, target: "≤ 1.5 ×", met: apiAdv / rawAdv <= 1.5 });
+    rows.push({
+      database: label,
+      measure: `advertisement status roll-up, ${COMPUTERS / 1000}k targets (ms)`,
+      firebreak: apiAdv.toFixed(1),
+      baseline: `${rawAdv.toFixed(1)} raw GROUP BY`,
+      ratio: `${(apiAdv / rawAdv).toFixed(2)} ×`,
+      target: "≤ 1.5 ×",
+      met: apiAdv / rawAdv <= 1.5,
+    });
 
     // ── 3. one list page of 200 computers vs a bare Fastify route returning the same JSON
     const pageUrl = "/api/fleets/production/computers?pageSize=200&page=3&sort=name";
@@ -182,8 +295,24 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
     const barePage = await timeMedian(30, async () => (await fetch(bareUrl)).json());
     const bareSqlPage = await timeMedian(30, async () => (await fetch(`${bareUrl}-sql`)).json());
     await bare.close();
-    rows.push({ database: label, measure: "computers list page, 200 rows (ms)", firebreak: apiPage.toFixed(2), baseline: `${barePage.toFixed(2)} bare Fastify, static JSON`, ratio: `${((barePage / apiPage) * 100).toFixed(0)} % of bare speed`, target: "≥ 50 %", met: barePage / apiPage >= 0.5 });
-    rows.push({ database: label, measure: "computers list page, 200 rows (ms)", firebreak: apiPage.toFixed(2), baseline: `${bareSqlPage.toFixed(2)} bare Fastify, same SQL`, ratio: `${((bareSqlPage / apiPage) * 100).toFixed(0)} % of bare speed`, target: "≥ 50 %", met: bareSqlPage / apiPage >= 0.5 });
+    rows.push({
+      database: label,
+      measure: "computers list page, 200 rows (ms)",
+      firebreak: apiPage.toFixed(2),
+      baseline: `${barePage.toFixed(2)} bare Fastify, static JSON`,
+      ratio: `${((barePage / apiPage) * 100).toFixed(0)} % of bare speed`,
+      target: "≥ 50 %",
+      met: barePage / apiPage >= 0.5,
+    });
+    rows.push({
+      database: label,
+      measure: "computers list page, 200 rows (ms)",
+      firebreak: apiPage.toFixed(2),
+      baseline: `${bareSqlPage.toFixed(2)} bare Fastify, same SQL`,
+      ratio: `${((bareSqlPage / apiPage) * 100).toFixed(0)} % of bare speed`,
+      target: "≥ 50 %",
+      met: bareSqlPage / apiPage >= 0.5,
+    });
   } finally {
     await app.close();
     await database.close();
@@ -200,8 +329,15 @@ try {
 }
 
 const header = ["database", "measure", "firebreak", "baseline", "ratio", "target", "met"] as const;
-const table = [header.join(" | "), header.map(() => "---").join(" | "), ...rows.map((r) => header.map((h) => (h === "met" ? (r.met ? "yes" : "NO") : r[h])).join(" | "))].join("\n");
+const table = [
+  header.join(" | "),
+  header.map(() => "---").join(" | "),
+  ...rows.map((r) => header.map((h) => (h === "met" ? (r.met ? "yes" : "NO") : r[h])).join(" | ")),
+].join("\n");
 console.log(`\n${table}\n`);
 await mkdir(path.resolve(here, "../../../.bench-output"), { recursive: true });
-await writeFile(path.resolve(here, "../../../.bench-output/api-bench.json"), JSON.stringify({ at: new Date().toISOString(), quick, rows }, null, 2));
+await writeFile(
+  path.resolve(here, "../../../.bench-output/api-bench.json"),
+  JSON.stringify({ at: new Date().toISOString(), quick, rows }, null, 2),
+);
 process.exit(0);

@@ -75,7 +75,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(dbPlugin, { database: opts.database, closeOnShutdown: opts.closeDatabase ?? false });
   await app.register(openapiPlugin, { version: API_VERSION });
   const cookieSecure = opts.cookieSecure ?? "auto";
-  await app.register(authPlugin, { idleMinutes: opts.sessionIdleMinutes ?? 30, absoluteHours: opts.sessionAbsoluteHours ?? 12, cookieSecure });
+  await app.register(authPlugin, {
+    idleMinutes: opts.sessionIdleMinutes ?? 30,
+    absoluteHours: opts.sessionAbsoluteHours ?? 12,
+    cookieSecure,
+  });
 
   await app.register(healthRoutes, { prefix: "/api/health", version: API_VERSION });
   await app.register(authRoutes, { prefix: "/api/auth", cookieSecure });

@@ -50,7 +50,10 @@ async function main() {
   });
 
   // Old sessions are swept now and then; every request also checks expiry itself.
-  const sweep = setInterval(() => void app.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, "session sweep failed")), 15 * 60_000);
+  const sweep = setInterval(
+    () => void app.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, "session sweep failed")),
+    15 * 60_000,
+  );
   sweep.unref();
   app.addHook("onClose", async () => clearInterval(sweep));
   await app.listen({ port: env.PORT, host: env.HOST });

@@ -14,18 +14,81 @@ export const smallFleet: FleetImport = {
     { serverName: "CEN-SMS01", siteCode: "CEN", roles: ["SITE_SERVER", "DP", "MP"] },
     { serverName: "BRN-DP01", siteCode: "BRN", roles: ["DP"] },
   ],
-  boundaries: [{ boundaryId: "B-CEN", siteCode: "CEN", kind: "IP_SUBNET", value: "10.1.0.0/16", connection: "LOCAL_FAST" }],
+  boundaries: [
+    { boundaryId: "B-CEN", siteCode: "CEN", kind: "IP_SUBNET", value: "10.1.0.0/16", connection: "LOCAL_FAST" },
+  ],
   senderAddresses: [
-    { addressId: "CEN-BRN-LAN", siteCode: "CEN", destSiteCode: "BRN", addressType: "MS_LAN", priorityOrder: 1, usageSchedule: open(), unavailableAsSubstitute: false, rateLimit: { mode: "UNLIMITED" }, bandwidthKbps: 512 },
+    {
+      addressId: "CEN-BRN-LAN",
+      siteCode: "CEN",
+      destSiteCode: "BRN",
+      addressType: "MS_LAN",
+      priorityOrder: 1,
+      usageSchedule: open(),
+      unavailableAsSubstitute: false,
+      rateLimit: { mode: "UNLIMITED" },
+      bandwidthKbps: 512,
+    },
   ],
   computers: [
-    { resourceId: 1001, name: "CEN-WS001", siteCode: "CEN", os: "Windows XP", clientType: "ADVANCED", isLaptop: false, connectionProfile: "LAN", boundaryId: "B-CEN", isPatchInfrastructure: false, lastSeenAt: null },
-    { resourceId: 1002, name: "CEN-WS002", siteCode: "CEN", os: "Windows XP", clientType: "ADVANCED", isLaptop: false, connectionProfile: "LAN", boundaryId: "B-CEN", isPatchInfrastructure: false, lastSeenAt: null },
-    { resourceId: 1003, name: "BRN-LT001", siteCode: "BRN", os: "Windows 2000", clientType: "ADVANCED", isLaptop: true, connectionProfile: "DIALUP", boundaryId: null, isPatchInfrastructure: false, lastSeenAt: null },
-    { resourceId: 1004, name: "CEN-SMS01", siteCode: "CEN", os: "Windows Server 2003", clientType: "ADVANCED", isLaptop: false, connectionProfile: "LAN", boundaryId: "B-CEN", isPatchInfrastructure: true, lastSeenAt: null },
+    {
+      resourceId: 1001,
+      name: "CEN-WS001",
+      siteCode: "CEN",
+      os: "Windows XP",
+      clientType: "ADVANCED",
+      isLaptop: false,
+      connectionProfile: "LAN",
+      boundaryId: "B-CEN",
+      isPatchInfrastructure: false,
+      lastSeenAt: null,
+    },
+    {
+      resourceId: 1002,
+      name: "CEN-WS002",
+      siteCode: "CEN",
+      os: "Windows XP",
+      clientType: "ADVANCED",
+      isLaptop: false,
+      connectionProfile: "LAN",
+      boundaryId: "B-CEN",
+      isPatchInfrastructure: false,
+      lastSeenAt: null,
+    },
+    {
+      resourceId: 1003,
+      name: "BRN-LT001",
+      siteCode: "BRN",
+      os: "Windows 2000",
+      clientType: "ADVANCED",
+      isLaptop: true,
+      connectionProfile: "DIALUP",
+      boundaryId: null,
+      isPatchInfrastructure: false,
+      lastSeenAt: null,
+    },
+    {
+      resourceId: 1004,
+      name: "CEN-SMS01",
+      siteCode: "CEN",
+      os: "Windows Server 2003",
+      clientType: "ADVANCED",
+      isLaptop: false,
+      connectionProfile: "LAN",
+      boundaryId: "B-CEN",
+      isPatchInfrastructure: true,
+      lastSeenAt: null,
+    },
   ],
   collections: [
-    { collectionId: "CEN00010", name: "All workstations", parentCollectionId: null, rules: [{ type: "QUERY", name: "workstations", query: "select * from SMS_R_System where ..." }], purpose: "TARGET", memberResourceIds: [1001, 1002, 1003] },
+    {
+      collectionId: "CEN00010",
+      name: "All workstations",
+      parentCollectionId: null,
+      rules: [{ type: "QUERY", name: "workstations", query: "select * from SMS_R_System where ..." }],
+      purpose: "TARGET",
+      memberResourceIds: [1001, 1002, 1003],
+    },
   ],
 };
 
@@ -76,9 +139,17 @@ export async function buildDistribution(smsAdmin: Client) {
   expect(imported.statusCode, imported.body).toBe(200);
   const pkg = await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/packages", payload: packageBody });
   expect(pkg.statusCode, pkg.body).toBe(201);
-  const program = await smsAdmin.inject({ method: "POST", url: `/api/fleets/production/packages/${packageBody.packageId}/programs`, payload: programBody });
+  const program = await smsAdmin.inject({
+    method: "POST",
+    url: `/api/fleets/production/packages/${packageBody.packageId}/programs`,
+    payload: programBody,
+  });
   expect(program.statusCode, program.body).toBe(201);
-  const ad = await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/advertisements", payload: advertisementBody });
+  const ad = await smsAdmin.inject({
+    method: "POST",
+    url: "/api/fleets/production/advertisements",
+    payload: advertisementBody,
+  });
   expect(ad.statusCode, ad.body).toBe(201);
   return ad.json();
 }

@@ -66,8 +66,18 @@ export interface Client {
   inject(opts: InjectOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
 }
 
-export async function login(app: FastifyInstance, username: string, password = TEST_PASSWORD, ip = "10.9.9.9"): Promise<Client> {
-  const res = await app.inject({ method: "POST", url: "/api/auth/login", payload: { username, password }, remoteAddress: ip });
+export async function login(
+  app: FastifyInstance,
+  username: string,
+  password = TEST_PASSWORD,
+  ip = "10.9.9.9",
+): Promise<Client> {
+  const res = await app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { username, password },
+    remoteAddress: ip,
+  });
   if (res.statusCode !== 200) throw new Error(`login as ${username} failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
   if (!cookie) throw new Error("login set no session cookie");
@@ -85,7 +95,11 @@ export async function login(app: FastifyInstance, username: string, password = T
 }
 
 /** A new user with `role`, signed in. */
-export async function userWithRole(t: TestApp, role: Role, username?: string): Promise<Client & { userId: string; username: string }> {
+export async function userWithRole(
+  t: TestApp,
+  role: Role,
+  username?: string,
+): Promise<Client & { userId: string; username: string }> {
   const user = await createUser(t.db.prisma, { role, ...(username ? { username } : {}) });
   const client = await login(t.app, user.username);
   return { ...client, userId: user.id, username: user.username };

@@ -11,5 +11,6 @@ afterEach(() => {
   const calls = [...errorSpy.mock.calls, ...warnSpy.mock.calls];
   errorSpy.mockRestore();
   warnSpy.mockRestore();
-  if (calls.length) throw new Error(`console.error/warn was called:\n${calls.map((c) => c.map(String).join(" ")).join("\n")}`);
+  if (calls.length)
+    throw new Error(`console.error/warn was called:\n${calls.map((c) => c.map(String).join(" ")).join("\n")}`);
 });

@@ -72,7 +72,8 @@ describe("PowerModel", () => {
   const profiles = ["ALWAYS_ON", "OFFICE_HOURS", "LAPTOP_OFFICE", "VPN_SESSIONS", "DIALUP_SESSIONS"] as const;
   const pm = new PowerModel(11, profiles.length * 50);
   profiles.forEach((p, k) => {
-    for (let m = 0; m < 50; m++) pm.set(k * 50 + m, p, 1000 + k * 50 + m, m === 0 ? T0 + 3 * DAY : null, k === 3 ? -300 : 60);
+    for (let m = 0; m < 50; m++)
+      pm.set(k * 50 + m, p, 1000 + k * 50 + m, m === 0 ? T0 + 3 * DAY : null, k === 3 ? -300 : 60);
   });
 
   it("intervals are ordered, never overlap, and agree with isOnline", () => {
@@ -153,7 +154,9 @@ describe("presets", () => {
     const infra = new Set(fleet.siteSystems.map((x) => x.serverName));
     for (const c of fleet.computers.filter((c) => c.isPatchInfrastructure)) expect(infra.has(c.name)).toBe(true);
     for (const x of fleet.siteSystems) expect(isPatchInfrastructure(x.roles)).toBe(true);
-    const targets = new Set(fleet.collections.find((c) => c.collectionId === PRESET_COLLECTIONS.ALL_WORKSTATIONS)!.memberResourceIds);
+    const targets = new Set(
+      fleet.collections.find((c) => c.collectionId === PRESET_COLLECTIONS.ALL_WORKSTATIONS)!.memberResourceIds,
+    );
     expect(fleet.computers.filter((c) => c.isPatchInfrastructure && targets.has(c.resourceId))).toEqual([]);
     // Links: backbone, thin WAN, dial-up RAS; some restrictive schedules and rate limits.
     const kbps = new Set(fleet.addresses.map((a) => a.bandwidthKbps));

@@ -25,17 +25,30 @@ const slowIds = (fleet: typeof demo) => {
   const slow = new Set(fleet.boundaries.filter((b) => b.connection === "REMOTE_SLOW").map((b) => b.boundaryId));
   return new Set(
     fleet.computers
-      .filter((c) => c.connectionProfile === "DIALUP" || (c.currentBoundaryId ?? c.boundaryId) === null || slow.has((c.currentBoundaryId ?? c.boundaryId) as string))
+      .filter(
+        (c) =>
+          c.connectionProfile === "DIALUP" ||
+          (c.currentBoundaryId ?? c.boundaryId) === null ||
+          slow.has((c.currentBoundaryId ?? c.boundaryId) as string),
+      )
       .map((c) => c.resourceId),
   );
 };
 
-function play(opts: { fleet?: typeof demo; seed?: number; hours: number; release?: Parameters<typeof emergencyRelease>[1]; step?: number }) {
+function play(opts: {
+  fleet?: typeof demo;
+  seed?: number;
+  hours: number;
+  release?: Parameters<typeof emergencyRelease>[1];
+  step?: number;
+}) {
   const fleet = opts.fleet ?? demo;
   const sim = createSimulation({ fleet, seed: opts.seed ?? 1, startTime: T0 });
   const release = emergencyRelease(fleet, opts.release ?? { at: iso(T0) });
   loadRelease(sim, release);
-  const batches: SimBatch[] = opts.step ? [...sim.batches(T0 + opts.hours * HOUR, opts.step)] : [sim.advance(T0 + opts.hours * HOUR)];
+  const batches: SimBatch[] = opts.step
+    ? [...sim.batches(T0 + opts.hours * HOUR, opts.step)]
+    : [sim.advance(T0 + opts.hours * HOUR)];
   return { sim, release, out: concat(batches), batches };
 }
 
@@ -50,13 +63,17 @@ describe("slow links and ONSLOWNET", () => {
     expect(started.filter((m) => slow.has(m.resourceId))).toEqual([]);
     // They did receive the advertisement: it is available to them, just not forced.
     expect(out.statusMessages.some((m) => m.messageId === 10002 && dialUp.has(m.resourceId))).toBe(true);
-    expect(sim.advertisementProgress(release.advertisement.advertisementId).byStage.NOT_FORCED_SLOW_LINK).toBeGreaterThan(0);
+    expect(
+      sim.advertisementProgress(release.advertisement.advertisementId).byStage.NOT_FORCED_SLOW_LINK,
+    ).toBeGreaterThan(0);
   });
 
   it("with ONSLOWNET set (the emergency setting) dial-up clients do run it, downloading from a remote DP", () => {
     const { out } = play({ hours: 96, release: { at: iso(T0), onSlowNet: true } });
     const dialUp = new Set(demo.computers.filter((c) => c.connectionProfile === "DIALUP").map((c) => c.resourceId));
-    expect(out.statusMessages.filter((m) => m.messageId === 10005 && dialUp.has(m.resourceId)).length).toBeGreaterThan(5);
+    expect(out.statusMessages.filter((m) => m.messageId === 10005 && dialUp.has(m.resourceId)).length).toBeGreaterThan(
+      5,
+    );
   });
 
   it("SMS's default RemoteClientFlags (0x30: don't run without a local DP) keeps slow-boundary Advanced Clients out even with ONSLOWNET", () => {
@@ -66,20 +83,27 @@ describe("slow links and ONSLOWNET", () => {
     r.advertisement.remoteClientFlags = DEFAULT_REMOTE_CLIENT_FLAGS;
     loadRelease(sim, r);
     const out = sim.advance(T0 + 72 * HOUR);
-    const slowAdvanced = new Set(fleet.computers.filter((c) => c.clientType === "ADVANCED" && slowIds(fleet).has(c.resourceId)).map((c) => c.resourceId));
+    const slowAdvanced = new Set(
+      fleet.computers
+        .filter((c) => c.clientType === "ADVANCED" && slowIds(fleet).has(c.resourceId))
+        .map((c) => c.resourceId),
+    );
     expect(out.statusMessages.filter((m) => m.messageId === 10005 && slowAdvanced.has(m.resourceId))).toEqual([]);
     expect(sim.advertisementProgress(r.advertisement.advertisementId).byStage.NO_LOCAL_DP).toBeGreaterThan(0);
   });
 });
 
 describe("distribution over sender addresses", () => {
-  const dpInstalled = (out: Pick<SimBatch, "dpStatus">, server: string) => out.dpStatus.find((d) => d.serverName === server && d.state === "INSTALLED");
+  const dpInstalled = (out: Pick<SimBatch, "dpStatus">, server: string) =>
+    out.dpStatus.find((d) => d.serverName === server && d.state === "INSTALLED");
 
   it("a package larger than the link can carry before the deadline misses it; a small one makes it", () => {
     const fleet = tinyFleet({ linkKbps: 56 });
     const deadline = T0 + 24 * HOUR;
     const bigKB = 800 * 1024;
-    expect(arrivesBefore(bigKB, { bandwidthKbps: 56 }, fleet.addresses[0]!.usageSchedule, null, T0, deadline, "HIGH")).toBe(false);
+    expect(
+      arrivesBefore(bigKB, { bandwidthKbps: 56 }, fleet.addresses[0]!.usageSchedule, null, T0, deadline, "HIGH"),
+    ).toBe(false);
 
     const big = play({ fleet, hours: 24, release: { at: iso(T0), sizeKB: bigKB } });
     expect(dpInstalled(big.out, "SLOSMS01")).toBeUndefined();
@@ -88,7 +112,9 @@ describe("distribution over sender addresses", () => {
 
     const small = play({ fleet, hours: 24, release: { at: iso(T0), sizeKB: 100 } });
     expect(dpInstalled(small.out, "SLOSMS01")).toBeDefined();
-    expect(small.out.statusMessages.filter((m) => m.siteCode === "SLO" && m.messageId === 10008).length).toBeGreaterThan(15);
+    expect(
+      small.out.statusMessages.filter((m) => m.siteCode === "SLO" && m.messageId === 10008).length,
+    ).toBeGreaterThan(15);
   });
 
   it("the engine's arrival time is exactly what transferSeconds predicts (unlimited, pulse, hourly limit)", () => {
@@ -102,7 +128,14 @@ describe("distribution over sender addresses", () => {
       const fleet = tinyFleet({ linkKbps: 128, rateLimit });
       const { out } = play({ fleet, hours: 48, release: { at: iso(T0), sizeKB } });
       const sendStart = T0 + 5 * MIN; // distribution manager at CEN
-      const secs = transferSeconds(sizeKB, { bandwidthKbps: 128 }, fleet.addresses[0]!.usageSchedule, rateLimit, sendStart, "HIGH");
+      const secs = transferSeconds(
+        sizeKB,
+        { bandwidthKbps: 128 },
+        fleet.addresses[0]!.usageSchedule,
+        rateLimit,
+        sendStart,
+        "HIGH",
+      );
       const copyMs = (sizeKB / (100_000 * KB_PER_SECOND_PER_KBPS)) * 1000 + MIN;
       const expected = sendStart + secs * 1000 + 5 * MIN + copyMs;
       const got = Date.parse(dpInstalled(out, "SLOSMS01")!.time);
@@ -131,7 +164,11 @@ describe("distribution over sender addresses", () => {
     expect(dpInstalled(low.out, "SLOSMS01")).toBeUndefined();
     expect(dpInstalled(low.out, "CENSMS01")).toBeDefined();
     expect(low.sim.stats().stalledTransfers).toBe(1);
-    const medium = play({ fleet: tinyFleet({ schedule: uniformAddressSchedule(2) }), hours: 24, release: { at: iso(T0), sizeKB: 1024, sendingPriority: "MEDIUM" } });
+    const medium = play({
+      fleet: tinyFleet({ schedule: uniformAddressSchedule(2) }),
+      hours: 24,
+      release: { at: iso(T0), sizeKB: 1024, sendingPriority: "MEDIUM" },
+    });
     expect(dpInstalled(medium.out, "SLOSMS01")).toBeDefined();
   });
 
@@ -143,16 +180,26 @@ describe("distribution over sender addresses", () => {
     expect(Date.parse(slo.time) - T0).toBeGreaterThanOrEqual(24 * HOUR);
     expect(Date.parse(slo.time) - T0).toBeLessThanOrEqual(73 * HOUR);
     expect(dpInstalled(out, "CENSMS01")!.via).toBe("NETWORK");
-    expect(out.dpStatus.filter((d) => d.serverName === "SLOSMS01").map((d) => d.state)).toEqual(["PENDING", "IN_PROGRESS", "INSTALLED"]);
+    expect(out.dpStatus.filter((d) => d.serverName === "SLOSMS01").map((d) => d.state)).toEqual([
+      "PENDING",
+      "IN_PROGRESS",
+      "INSTALLED",
+    ]);
   });
 });
 
 describe("determinism", () => {
-  const fingerprint = (o: { statusMessages: SimStatusMessage[] } & Pick<SimBatch, "compliance" | "dpStatus">) => JSON.stringify(o);
+  const fingerprint = (o: { statusMessages: SimStatusMessage[] } & Pick<SimBatch, "compliance" | "dpStatus">) =>
+    JSON.stringify(o);
 
   it("the same seed gives the same fleet and the same stream; chunking advance() does not change it", () => {
     const a = play({ fleet: generateFleet({ preset: "demo", seed: 3, startTime: T0 }), seed: 3, hours: 36 });
-    const b = play({ fleet: generateFleet({ preset: "demo", seed: 3, startTime: T0 }), seed: 3, hours: 36, step: 7 * MIN });
+    const b = play({
+      fleet: generateFleet({ preset: "demo", seed: 3, startTime: T0 }),
+      seed: 3,
+      hours: 36,
+      step: 7 * MIN,
+    });
     expect(a.out.statusMessages.length).toBeGreaterThan(5000);
     expect(fingerprint(b.out)).toBe(fingerprint(a.out));
     expect(b.batches.length).toBeGreaterThan(300);
@@ -210,7 +257,10 @@ describe("reporting", () => {
     for (const m of out.statusMessages) byMachine.set(m.resourceId, [...(byMachine.get(m.resourceId) ?? []), m]);
     for (const msgs of byMachine.values()) {
       const order = [10002, 10005, 10008];
-      const times = order.map((id) => msgs.find((m) => m.messageId === id)).filter((m) => m !== undefined).map((m) => Date.parse(m.time));
+      const times = order
+        .map((id) => msgs.find((m) => m.messageId === id))
+        .filter((m) => m !== undefined)
+        .map((m) => Date.parse(m.time));
       expect([...times].sort((x, y) => x - y)).toEqual(times);
       for (const m of msgs) expect(Date.parse(m.reportedAt)).toBeGreaterThanOrEqual(Date.parse(m.time));
     }
@@ -236,7 +286,7 @@ describe("reporting", () => {
       byClient.set(k, [...(byClient.get(k) ?? []), m]);
     }
     let seed = 17;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     for (const msgs of byClient.values()) {
       const inOrder = foldClientState(msgs);
       const shuffled = [...msgs].sort(() => rand() - 0.5);
@@ -251,7 +301,11 @@ describe("reporting", () => {
   it("compliance: REQUIRED first, then INSTALLED / INSTALLED_PENDING_REBOOT → INSTALLED, or FAILED", () => {
     const { out } = play({ hours: 96 });
     const byMachine = new Map<number, { state: string; time: number }[]>();
-    for (const r of out.compliance) byMachine.set(r.resourceId, [...(byMachine.get(r.resourceId) ?? []), { state: r.state, time: Date.parse(r.time) }]);
+    for (const r of out.compliance)
+      byMachine.set(r.resourceId, [
+        ...(byMachine.get(r.resourceId) ?? []),
+        { state: r.state, time: Date.parse(r.time) },
+      ]);
     let rebooted = 0;
     let failed = 0;
     for (const rows of byMachine.values()) {
@@ -267,8 +321,14 @@ describe("reporting", () => {
     }
     expect(rebooted).toBeGreaterThan(500);
     expect(failed).toBeGreaterThan(20);
-    expect(out.statusMessages.filter((m) => m.messageId === 10006).every((m) => m.exitCode !== undefined && m.exitCode !== 0)).toBe(true);
-    expect(new Set(out.statusMessages.filter((m) => m.messageId === 10008).map((m) => m.exitCode))).toEqual(new Set([0, 3010]));
+    expect(
+      out.statusMessages
+        .filter((m) => m.messageId === 10006)
+        .every((m) => m.exitCode !== undefined && m.exitCode !== 0),
+    ).toBe(true);
+    expect(new Set(out.statusMessages.filter((m) => m.messageId === 10008).map((m) => m.exitCode))).toEqual(
+      new Set([0, 3010]),
+    );
   });
 });
 
@@ -278,7 +338,12 @@ describe("halt", () => {
     const sim = createSimulation({ fleet: demo, seed: 1, startTime: T0 });
     const r = emergencyRelease(demo, { at: iso(T0) });
     loadRelease(sim, r);
-    sim.setProgramFlags(r.program.packageId, r.program.programName, ProgramFlags.with(r.program.programFlags, "DISABLED", true), haltAt);
+    sim.setProgramFlags(
+      r.program.packageId,
+      r.program.programName,
+      ProgramFlags.with(r.program.programFlags, "DISABLED", true),
+      haltAt,
+    );
     const out = sim.advance(T0 + 48 * HOUR);
     const starts = out.statusMessages.filter((m) => m.messageId === 10005).map((m) => Date.parse(m.time));
     expect(starts.some((t) => t < haltAt)).toBe(true);

@@ -180,7 +180,12 @@ const ADVERT_OBJECT_KB = 4;
 /** A LAN DP on the site server copies and expands the package at roughly this rate. */
 const LOCAL_DP_COPY_KBPS = 100_000;
 const PRIORITY_RANK: Record<SendingPriority, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
-const CONTENT_SOURCES: readonly ContentSource[] = ["LOCAL_DP_RUN", "LOCAL_DP_DOWNLOAD", "REMOTE_DP_DOWNLOAD", "REMOTE_DP_RUN"];
+const CONTENT_SOURCES: readonly ContentSource[] = [
+  "LOCAL_DP_RUN",
+  "LOCAL_DP_DOWNLOAD",
+  "REMOTE_DP_DOWNLOAD",
+  "REMOTE_DP_RUN",
+];
 
 const toMs = (t: number | string | Date): number => {
   const ms = typeof t === "number" ? t : typeof t === "string" ? Date.parse(t) : t.getTime();
@@ -421,7 +426,8 @@ export class Simulation {
       list.push(k);
       this.addrByPair.set(key, list);
     });
-    for (const list of this.addrByPair.values()) list.sort((x, y) => (this.addresses[x]?.priorityOrder ?? 0) - (this.addresses[y]?.priorityOrder ?? 0));
+    for (const list of this.addrByPair.values())
+      list.sort((x, y) => (this.addresses[x]?.priorityOrder ?? 0) - (this.addresses[y]?.priorityOrder ?? 0));
     this.addrQueue = this.addresses.map(() => []);
     this.addrBusy = new Uint8Array(this.addresses.length);
     this.addrCurrent = new Int32Array(this.addresses.length).fill(-1);
@@ -496,7 +502,11 @@ export class Simulation {
     const key = `${program.packageId}|${program.programName}`;
     if (this.programs.has(key)) throw new Error(`Program ${key} already added`);
     const disabled = ProgramFlags.has(program.programFlags, "DISABLED");
-    this.programs.set(key, { program, flags: program.programFlags, disabledSince: disabled ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY });
+    this.programs.set(key, {
+      program,
+      flags: program.programFlags,
+      disabledSince: disabled ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+    });
   }
 
   /**
@@ -504,7 +514,10 @@ export class Simulation {
    * site). `courierSiteCodes` get it by Courier Sender parcel instead of the network, as does
    * every hop when the package's preferred sender is COURIER.
    */
-  distributePackage(packageId: string, opts: { at?: number | string | Date; siteCodes?: readonly string[]; courierSiteCodes?: readonly string[] } = {}): void {
+  distributePackage(
+    packageId: string,
+    opts: { at?: number | string | Date; siteCodes?: readonly string[]; courierSiteCodes?: readonly string[] } = {},
+  ): void {
     const pi = this.packageIdx.get(packageId);
     if (pi === undefined) throw new Error(`Unknown package ${packageId}`);
     const ns = this.siteCodes.length;
@@ -539,21 +552,30 @@ export class Simulation {
       if (needs[s] && targetSites[s]) dpTarget[k] = 1;
     }
     this.jobs.push({ pkgIdx: pi, needs, dpTarget, courier });
-    this.q.push(Math.max(this.clock, opts.at === undefined ? this.clock : toMs(opts.at)), EV.DISTRIBUTE, this.jobs.length - 1, 0);
+    this.q.push(
+      Math.max(this.clock, opts.at === undefined ? this.clock : toMs(opts.at)),
+      EV.DISTRIBUTE,
+      this.jobs.length - 1,
+      0,
+    );
   }
 
   /** Targets the advertisement's collection; the advertisement replicates down the hierarchy from now on. */
   addAdvertisement(advert: Advertisement): void {
-    if (this.advertIdx.has(advert.advertisementId)) throw new Error(`Advertisement ${advert.advertisementId} already added`);
+    if (this.advertIdx.has(advert.advertisementId))
+      throw new Error(`Advertisement ${advert.advertisementId} already added`);
     const pi = this.packageIdx.get(advert.packageId);
-    if (pi === undefined) throw new Error(`Advertisement ${advert.advertisementId}: unknown package ${advert.packageId}`);
+    if (pi === undefined)
+      throw new Error(`Advertisement ${advert.advertisementId}: unknown package ${advert.packageId}`);
     const prog = this.programs.get(`${advert.packageId}|${advert.programName}`);
     if (!prog) throw new Error(`Advertisement ${advert.advertisementId}: unknown program ${advert.programName}`);
     const targets = this.resolveCollection(advert.collectionId, advert.includeSubCollection);
     const bySiteLists: number[][] = Array.from({ length: this.siteCodes.length }, () => []);
     for (let j = 0; j < targets.length; j++) bySiteLists[this.cSite[targets[j] as number] as number]?.push(j);
     const nt = targets.length;
-    const assignments = advert.assignedScheduleEnabled ? advert.assignedSchedule.map((t) => Date.parse(t.startTime)) : [];
+    const assignments = advert.assignedScheduleEnabled
+      ? advert.assignedSchedule.map((t) => Date.parse(t.startTime))
+      : [];
     const af = AdvertFlags.decode(advert.advertFlags).flags;
     const presentMs = Date.parse(advert.presentTime);
     const immediate = af.IMMEDIATE || af.ONUSERLOGON || af.ONUSERLOGOFF;
@@ -573,14 +595,19 @@ export class Simulation {
       endMessageId: new Uint16Array(nt),
       presentMs,
       // ONUSERLOGON/LOGOFF are approximated as "at the next opportunity" like IMMEDIATE.
-      mandatoryAtMs: immediate ? presentMs : assignments.length > 0 ? Math.min(...assignments) : Number.POSITIVE_INFINITY,
+      mandatoryAtMs: immediate
+        ? presentMs
+        : assignments.length > 0
+          ? Math.min(...assignments)
+          : Number.POSITIVE_INFINITY,
       expiresMs: advert.expirationTime ? Date.parse(advert.expirationTime) : Number.POSITIVE_INFINITY,
     };
     this.advertIdx.set(advert.advertisementId, rt.idx);
     this.adverts.push(rt);
     const origin = this.siteIdx.get(advert.advertisementId.slice(0, 3)) ?? this.roots[0] ?? 0;
     this.q.push(this.clock, EV.ADVERT_AT_SITE, rt.idx, origin);
-    if (this.emitRequired && rt.pkg.pkg.updateIds.length > 0) this.q.push(Math.max(this.clock, presentMs), EV.REQUIRED_ROWS, rt.idx, 0);
+    if (this.emitRequired && rt.pkg.pkg.updateIds.length > 0)
+      this.q.push(Math.max(this.clock, presentMs), EV.REQUIRED_ROWS, rt.idx, 0);
   }
 
   /**
@@ -591,7 +618,12 @@ export class Simulation {
     const prog = this.programs.get(`${packageId}|${programName}`);
     if (!prog) throw new Error(`Unknown program ${packageId}|${programName}`);
     this.controls.push({ kind: "PROGRAM_FLAGS", prog, flags: programFlags >>> 0 });
-    this.q.push(Math.max(this.clock, at === undefined ? this.clock : toMs(at)), EV.CONTROL, this.controls.length - 1, 0);
+    this.q.push(
+      Math.max(this.clock, at === undefined ? this.clock : toMs(at)),
+      EV.CONTROL,
+      this.controls.length - 1,
+      0,
+    );
   }
 
   // ---------------------------------------------------------------- running
@@ -599,9 +631,17 @@ export class Simulation {
   /** Plays every event up to and including `until` and returns what was reported in that window. */
   advance(until: number | string | Date, opts: { onProgress?: (p: SimProgress) => void } = {}): SimBatch {
     const untilMs = toMs(until);
-    if (untilMs < this.clock) throw new RangeError(`Cannot advance backwards (now ${iso(this.clock)}, asked ${iso(untilMs)})`);
+    if (untilMs < this.clock)
+      throw new RangeError(`Cannot advance backwards (now ${iso(this.clock)}, asked ${iso(untilMs)})`);
     const from = this.clock;
-    const batch: SimBatch = { from: iso(from), until: iso(untilMs), statusMessages: [], compliance: [], dpStatus: [], eventsProcessed: 0 };
+    const batch: SimBatch = {
+      from: iso(from),
+      until: iso(untilMs),
+      statusMessages: [],
+      compliance: [],
+      dpStatus: [],
+      eventsProcessed: 0,
+    };
     this.out = batch;
     const progress = opts.onProgress ?? this.onProgress;
     const report = () =>
@@ -663,7 +703,9 @@ export class Simulation {
       simTime: iso(this.clock),
       eventsProcessed: this.eventsTotal,
       queued: this.q.size,
-      statusMessagesByMessageId: Object.fromEntries([...this.msgCounts.entries()].sort((x, y) => x[0] - y[0]).map(([k, v]) => [String(k), v])),
+      statusMessagesByMessageId: Object.fromEntries(
+        [...this.msgCounts.entries()].sort((x, y) => x[0] - y[0]).map(([k, v]) => [String(k), v]),
+      ),
       complianceByState: Object.fromEntries(this.complianceCounts.entries()),
       dpInstalled: this.dpInstalledCount,
       stalledTransfers: this.stalled,
@@ -741,8 +783,10 @@ export class Simulation {
       if (rt.pkg.preferredSender === "COURIER" || job.courier[c]) {
         const parcel = this.newTransfer(tr.jobIdx, c, rt.pkg.sendingPriority);
         parcel.via = "COURIER_PARCEL";
-        for (const k of this.siteDps[c] ?? []) if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "COURIER_PARCEL", t);
-        const transit = this.courierMin + (this.courierMax - this.courierMin) * hashFloat(this.seed, rt.idx, c, 0x434f5552);
+        for (const k of this.siteDps[c] ?? [])
+          if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "COURIER_PARCEL", t);
+        const transit =
+          this.courierMin + (this.courierMax - this.courierMin) * hashFloat(this.seed, rt.idx, c, 0x434f5552);
         this.q.push(t + transit, EV.SITE_RECEIVED, parcel.id, 0);
         continue;
       }
@@ -757,7 +801,14 @@ export class Simulation {
   }
 
   private newTransfer(jobIdx: number, site: number, priority: SendingPriority): Transfer {
-    const tr: Transfer = { id: this.transfers.length, jobIdx, site, via: "NETWORK", priorityRank: PRIORITY_RANK[priority], seq: this.transferSeq++ };
+    const tr: Transfer = {
+      id: this.transfers.length,
+      jobIdx,
+      site,
+      via: "NETWORK",
+      priorityRank: PRIORITY_RANK[priority],
+      seq: this.transferSeq++,
+    };
     this.transfers.push(tr);
     return tr;
   }
@@ -766,7 +817,8 @@ export class Simulation {
   private hopSizeKB(rt: PkgRt, dp: number, full: number): number {
     const stored = rt.dpStored[dp] as number;
     const behind = rt.pkg.sourceVersion - stored;
-    if (stored > 0 && behind > 0 && behind <= 5 && rt.pkg.deltaSizeKB !== undefined) return Math.min(full, rt.pkg.deltaSizeKB * behind);
+    if (stored > 0 && behind > 0 && behind <= 5 && rt.pkg.deltaSizeKB !== undefined)
+      return Math.min(full, rt.pkg.deltaSizeKB * behind);
     return full;
   }
 
@@ -797,8 +849,10 @@ export class Simulation {
       const job = this.jobs[tr.jobIdx] as DistJob;
       const rt = this.packages[job.pkgIdx] as PkgRt;
       const destDps = this.siteDps[tr.site] ?? [];
-      for (const k of destDps) if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "NETWORK", t);
-      const sizeKB = destDps.length > 0 ? Math.max(...destDps.map((k) => this.hopSizeKB(rt, k, rt.pkg.sizeKB))) : rt.pkg.sizeKB;
+      for (const k of destDps)
+        if (job.dpTarget[k] && (rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, "NETWORK", t);
+      const sizeKB =
+        destDps.length > 0 ? Math.max(...destDps.map((k) => this.hopSizeKB(rt, k, rt.pkg.sizeKB))) : rt.pkg.sizeKB;
       const secs = transferSeconds(
         sizeKB,
         { bandwidthKbps: address.bandwidthKbps, utcOffsetMinutes: this.siteOffsetMin[from] as number },
@@ -885,7 +939,8 @@ export class Simulation {
       if (!c) return;
       for (const r of c.memberResourceIds ?? []) members.add(r);
       for (const rule of c.rules) if (rule.type === "DIRECT") members.add(rule.resourceId);
-      if (includeSub) for (const child of this.fleet.collections) if (child.parentCollectionId === id) visit(child.collectionId);
+      if (includeSub)
+        for (const child of this.fleet.collections) if (child.parentCollectionId === id) visit(child.collectionId);
     };
     visit(collectionId);
     const idx: number[] = [];
@@ -1118,7 +1173,8 @@ export class Simulation {
     const messageId = rt.endMessageId[j] as number;
     const exitCode = rt.exitCode[j] as number;
     this.emitStatus(i, a, messageId, t, exitCode);
-    const success = messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED || messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED_MIF;
+    const success =
+      messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED || messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED_MIF;
     const doneState: ComplianceState = rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED";
     if (!success) {
       rt.stage[j] = ST.FAILED;
@@ -1145,7 +1201,12 @@ export class Simulation {
 
   private onRebootDone(a: number, j: number, t: number): void {
     const rt = this.adverts[a] as AdvRt;
-    this.emitCompliance(rt.targets[j] as number, rt.pkg.idx, rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED", t);
+    this.emitCompliance(
+      rt.targets[j] as number,
+      rt.pkg.idx,
+      rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED",
+      t,
+    );
   }
 
   private onRequiredRows(a: number, t: number): void {
@@ -1156,7 +1217,14 @@ export class Simulation {
       const c = this.fleet.computers[rt.targets[j] as number];
       if (!c) continue;
       for (const updateId of rt.pkg.pkg.updateIds) {
-        this.out.compliance.push({ resourceId: c.resourceId, siteCode: c.siteCode, updateId, state: "REQUIRED", time: when, reportedAt: when });
+        this.out.compliance.push({
+          resourceId: c.resourceId,
+          siteCode: c.siteCode,
+          updateId,
+          state: "REQUIRED",
+          time: when,
+          reportedAt: when,
+        });
         this.complianceCounts.set("REQUIRED", (this.complianceCounts.get("REQUIRED") ?? 0) + 1);
       }
     }
@@ -1180,7 +1248,8 @@ export class Simulation {
    */
   private reportTime(i: number, t: number, salt: number): number {
     const key = this.cKey[i] as number;
-    const delay = this.uploadMin + (this.uploadMax - this.uploadMin) * hashFloat(this.seed, key, Math.floor(t / 1000), salt);
+    const delay =
+      this.uploadMin + (this.uploadMax - this.uploadMin) * hashFloat(this.seed, key, Math.floor(t / 1000), salt);
     const until = this.power.onlineUntil(i, t);
     if (t + delay <= until) return Math.round(t + delay);
     // Queued on the client; sent soon after it is next on, within that session.
@@ -1234,7 +1303,14 @@ export class Simulation {
       this.msgCounts.set(p.messageId, (this.msgCounts.get(p.messageId) ?? 0) + 1);
     } else {
       for (const updateId of (this.packages[p.pkg] as PkgRt).pkg.updateIds) {
-        this.out.compliance.push({ resourceId: c.resourceId, siteCode: c.siteCode, updateId, state: p.state, time: iso(p.time), reportedAt });
+        this.out.compliance.push({
+          resourceId: c.resourceId,
+          siteCode: c.siteCode,
+          updateId,
+          state: p.state,
+          time: iso(p.time),
+          reportedAt,
+        });
         this.complianceCounts.set(p.state, (this.complianceCounts.get(p.state) ?? 0) + 1);
       }
     }
@@ -1244,4 +1320,5 @@ export class Simulation {
 export const createSimulation = (opts: SimulationOptions): Simulation => new Simulation(opts);
 
 /** Is this advertisement mandatory with ONSLOWNET (the emergency setting)? Convenience for callers. */
-export const isEmergencyAdvert = (a: Advertisement): boolean => isMandatory(a) && AdvertFlags.has(a.advertFlags, "ONSLOWNET");
+export const isEmergencyAdvert = (a: Advertisement): boolean =>
+  isMandatory(a) && AdvertFlags.has(a.advertFlags, "ONSLOWNET");

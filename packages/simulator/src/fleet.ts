@@ -7,7 +7,13 @@ import type { Address, Boundary, Collection, Computer, ConnectionProfile, Site, 
  */
 
 /** When a machine is on and on the corporate network. */
-export const POWER_PROFILES = ["ALWAYS_ON", "OFFICE_HOURS", "LAPTOP_OFFICE", "VPN_SESSIONS", "DIALUP_SESSIONS"] as const;
+export const POWER_PROFILES = [
+  "ALWAYS_ON",
+  "OFFICE_HOURS",
+  "LAPTOP_OFFICE",
+  "VPN_SESSIONS",
+  "DIALUP_SESSIONS",
+] as const;
 export type PowerProfile = (typeof POWER_PROFILES)[number];
 
 export interface SimPower {
@@ -50,7 +56,9 @@ export const DEFAULT_CLIENT_LINK_KBPS: Record<ConnectionProfile, number> = {
   DIALUP: 48,
 };
 
-export function defaultPowerProfile(c: Pick<Computer, "isLaptop" | "connectionProfile" | "isPatchInfrastructure" | "os">): PowerProfile {
+export function defaultPowerProfile(
+  c: Pick<Computer, "isLaptop" | "connectionProfile" | "isPatchInfrastructure" | "os">,
+): PowerProfile {
   if (c.isPatchInfrastructure || /server/i.test(c.os)) return "ALWAYS_ON";
   if (c.connectionProfile === "DIALUP") return "DIALUP_SESSIONS";
   if (c.connectionProfile === "VPN") return "VPN_SESSIONS";

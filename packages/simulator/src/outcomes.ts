@@ -87,7 +87,12 @@ export function standardOutcomeModel(options: StandardOutcomeOptions = {}): Outc
           messageId: STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED,
         };
       }
-      return { exitCode: pickWeighted(failures, ctx.random(4)), runMs, rebootRequired: false, messageId: STATUS_MESSAGE_IDS.PROGRAM_FAILED };
+      return {
+        exitCode: pickWeighted(failures, ctx.random(4)),
+        runMs,
+        rebootRequired: false,
+        messageId: STATUS_MESSAGE_IDS.PROGRAM_FAILED,
+      };
     },
   };
 }

@@ -75,13 +75,96 @@ const LINK_KBPS: Record<LinkClass, number> = {
   RAS56K: 56,
 };
 
-const ENTERPRISE_PRIMARIES: readonly [code: string, name: string, offset: number, weight: number, link: LinkClass, secondaries: readonly (readonly [string, string])[]][] = [
-  ["NYC", "New York", -300, 8, "T3", [["BOS", "Boston"], ["ATL", "Atlanta"], ["MIA", "Miami"], ["PHL", "Philadelphia"], ["WAS", "Washington"], ["TOR", "Toronto"]]],
-  ["CHI", "Chicago", -360, 6, "T3", [["DAL", "Dallas"], ["DEN", "Denver"], ["SEA", "Seattle"], ["SFO", "San Francisco"], ["LAX", "Los Angeles"], ["PHX", "Phoenix"]]],
-  ["FRA", "Frankfurt", 60, 7, "LAN100M", [["PAR", "Paris"], ["MAD", "Madrid"], ["MIL", "Milan"], ["AMS", "Amsterdam"], ["ZRH", "Zurich"], ["WAW", "Warsaw"]]],
-  ["SIN", "Singapore", 480, 6, "E3", [["HKG", "Hong Kong"], ["KUL", "Kuala Lumpur"], ["BKK", "Bangkok"], ["JKT", "Jakarta"], ["SYD", "Sydney"]]],
-  ["TOK", "Tokyo", 540, 5, "E3", [["SEL", "Seoul"], ["OSA", "Osaka"]]],
-  ["SAO", "Sao Paulo", -180, 4, "E1", [["MEX", "Mexico City"], ["BUE", "Buenos Aires"], ["SCL", "Santiago"]]],
+const ENTERPRISE_PRIMARIES: readonly [
+  code: string,
+  name: string,
+  offset: number,
+  weight: number,
+  link: LinkClass,
+  secondaries: readonly (readonly [string, string])[],
+][] = [
+  [
+    "NYC",
+    "New York",
+    -300,
+    8,
+    "T3",
+    [
+      ["BOS", "Boston"],
+      ["ATL", "Atlanta"],
+      ["MIA", "Miami"],
+      ["PHL", "Philadelphia"],
+      ["WAS", "Washington"],
+      ["TOR", "Toronto"],
+    ],
+  ],
+  [
+    "CHI",
+    "Chicago",
+    -360,
+    6,
+    "T3",
+    [
+      ["DAL", "Dallas"],
+      ["DEN", "Denver"],
+      ["SEA", "Seattle"],
+      ["SFO", "San Francisco"],
+      ["LAX", "Los Angeles"],
+      ["PHX", "Phoenix"],
+    ],
+  ],
+  [
+    "FRA",
+    "Frankfurt",
+    60,
+    7,
+    "LAN100M",
+    [
+      ["PAR", "Paris"],
+      ["MAD", "Madrid"],
+      ["MIL", "Milan"],
+      ["AMS", "Amsterdam"],
+      ["ZRH", "Zurich"],
+      ["WAW", "Warsaw"],
+    ],
+  ],
+  [
+    "SIN",
+    "Singapore",
+    480,
+    6,
+    "E3",
+    [
+      ["HKG", "Hong Kong"],
+      ["KUL", "Kuala Lumpur"],
+      ["BKK", "Bangkok"],
+      ["JKT", "Jakarta"],
+      ["SYD", "Sydney"],
+    ],
+  ],
+  [
+    "TOK",
+    "Tokyo",
+    540,
+    5,
+    "E3",
+    [
+      ["SEL", "Seoul"],
+      ["OSA", "Osaka"],
+    ],
+  ],
+  [
+    "SAO",
+    "Sao Paulo",
+    -180,
+    4,
+    "E1",
+    [
+      ["MEX", "Mexico City"],
+      ["BUE", "Buenos Aires"],
+      ["SCL", "Santiago"],
+    ],
+  ],
 ];
 const ENTERPRISE_CENTRAL_SECONDARIES: readonly (readonly [string, string])[] = [
   ["MAN", "Manchester"],
@@ -93,11 +176,36 @@ const ENTERPRISE_CENTRAL_SECONDARIES: readonly (readonly [string, string])[] = [
 
 function enterprisePlan(rng: Rng): SitePlan[] {
   const plans: SitePlan[] = [
-    { code: "CEN", name: "London headquarters", type: "CENTRAL", parent: null, utcOffsetMinutes: 0, weight: 12, link: null, branches: 5, vpnPool: true, rasPool: true, lanDps: 3 },
+    {
+      code: "CEN",
+      name: "London headquarters",
+      type: "CENTRAL",
+      parent: null,
+      utcOffsetMinutes: 0,
+      weight: 12,
+      link: null,
+      branches: 5,
+      vpnPool: true,
+      rasPool: true,
+      lanDps: 3,
+    },
   ];
-  const secondaries: { code: string; name: string; parent: string; offset: number }[] = ENTERPRISE_CENTRAL_SECONDARIES.map(([code, name]) => ({ code, name, parent: "CEN", offset: 0 }));
+  const secondaries: { code: string; name: string; parent: string; offset: number }[] =
+    ENTERPRISE_CENTRAL_SECONDARIES.map(([code, name]) => ({ code, name, parent: "CEN", offset: 0 }));
   for (const [code, name, offset, weight, link, subs] of ENTERPRISE_PRIMARIES) {
-    plans.push({ code, name, type: "PRIMARY", parent: "CEN", utcOffsetMinutes: offset, weight, link, branches: rng.int(3, 5), vpnPool: true, rasPool: true, lanDps: 2 });
+    plans.push({
+      code,
+      name,
+      type: "PRIMARY",
+      parent: "CEN",
+      utcOffsetMinutes: offset,
+      weight,
+      link,
+      branches: rng.int(3, 5),
+      vpnPool: true,
+      rasPool: true,
+      lanDps: 2,
+    });
     for (const [sc, sn] of subs) secondaries.push({ code: sc, name: sn, parent: code, offset });
   }
   // A realistic spread of secondary links, shuffled; ABZ (offshore) is always the 56k dial-up site.
@@ -136,13 +244,97 @@ function enterprisePlan(rng: Rng): SitePlan[] {
 
 function demoPlan(): SitePlan[] {
   return [
-    { code: "CEN", name: "London headquarters", type: "CENTRAL", parent: null, utcOffsetMinutes: 0, weight: 4, link: null, branches: 2, vpnPool: true, rasPool: true, lanDps: 2 },
-    { code: "NYC", name: "New York", type: "PRIMARY", parent: "CEN", utcOffsetMinutes: -300, weight: 3, link: "T3", branches: 2, vpnPool: true, rasPool: true, lanDps: 1 },
-    { code: "FRA", name: "Frankfurt", type: "PRIMARY", parent: "CEN", utcOffsetMinutes: 60, weight: 2.5, link: "LAN100M", branches: 1, vpnPool: true, rasPool: false, lanDps: 1 },
-    { code: "BOS", name: "Boston", type: "SECONDARY", parent: "NYC", utcOffsetMinutes: -300, weight: 1.2, link: "2M", branches: 1, vpnPool: false, rasPool: false, lanDps: 1 },
-    { code: "MIA", name: "Miami", type: "SECONDARY", parent: "NYC", utcOffsetMinutes: -300, weight: 0.8, link: "256K", branches: 0, vpnPool: false, rasPool: false, lanDps: 1 },
-    { code: "PAR", name: "Paris", type: "SECONDARY", parent: "FRA", utcOffsetMinutes: 60, weight: 1.2, link: "512K", branches: 1, vpnPool: false, rasPool: false, lanDps: 1 },
-    { code: "ABZ", name: "Aberdeen offshore", type: "SECONDARY", parent: "CEN", utcOffsetMinutes: 0, weight: 0.3, link: "RAS56K", branches: 0, vpnPool: false, rasPool: false, lanDps: 1 },
+    {
+      code: "CEN",
+      name: "London headquarters",
+      type: "CENTRAL",
+      parent: null,
+      utcOffsetMinutes: 0,
+      weight: 4,
+      link: null,
+      branches: 2,
+      vpnPool: true,
+      rasPool: true,
+      lanDps: 2,
+    },
+    {
+      code: "NYC",
+      name: "New York",
+      type: "PRIMARY",
+      parent: "CEN",
+      utcOffsetMinutes: -300,
+      weight: 3,
+      link: "T3",
+      branches: 2,
+      vpnPool: true,
+      rasPool: true,
+      lanDps: 1,
+    },
+    {
+      code: "FRA",
+      name: "Frankfurt",
+      type: "PRIMARY",
+      parent: "CEN",
+      utcOffsetMinutes: 60,
+      weight: 2.5,
+      link: "LAN100M",
+      branches: 1,
+      vpnPool: true,
+      rasPool: false,
+      lanDps: 1,
+    },
+    {
+      code: "BOS",
+      name: "Boston",
+      type: "SECONDARY",
+      parent: "NYC",
+      utcOffsetMinutes: -300,
+      weight: 1.2,
+      link: "2M",
+      branches: 1,
+      vpnPool: false,
+      rasPool: false,
+      lanDps: 1,
+    },
+    {
+      code: "MIA",
+      name: "Miami",
+      type: "SECONDARY",
+      parent: "NYC",
+      utcOffsetMinutes: -300,
+      weight: 0.8,
+      link: "256K",
+      branches: 0,
+      vpnPool: false,
+      rasPool: false,
+      lanDps: 1,
+    },
+    {
+      code: "PAR",
+      name: "Paris",
+      type: "SECONDARY",
+      parent: "FRA",
+      utcOffsetMinutes: 60,
+      weight: 1.2,
+      link: "512K",
+      branches: 1,
+      vpnPool: false,
+      rasPool: false,
+      lanDps: 1,
+    },
+    {
+      code: "ABZ",
+      name: "Aberdeen offshore",
+      type: "SECONDARY",
+      parent: "CEN",
+      utcOffsetMinutes: 0,
+      weight: 0.3,
+      link: "RAS56K",
+      branches: 0,
+      vpnPool: false,
+      rasPool: false,
+      lanDps: 1,
+    },
   ];
 }
 
@@ -164,20 +356,48 @@ function downlinkShape(link: LinkClass, rng: Rng): AddressShape {
     case "2M":
     case "1M":
       return rng.chance(0.3)
-        ? { usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }), rateLimit: { mode: "UNLIMITED" }, addressType: "MS_LAN" }
+        ? {
+            usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }),
+            rateLimit: { mode: "UNLIMITED" },
+            addressType: "MS_LAN",
+          }
         : { usageSchedule: openAddressSchedule(), rateLimit: { mode: "UNLIMITED" }, addressType: "MS_LAN" };
     case "512K":
     case "256K": {
       const r = rng.float();
-      if (r < 0.4) return { usageSchedule: businessHoursSchedule({ inside: 2, outside: 1 }), rateLimit: { mode: "HOURLY_LIMIT", hourlyLimitPct: business(50) }, addressType: "MS_LAN" };
-      if (r < 0.7) return { usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }), rateLimit: { mode: "UNLIMITED" }, addressType: "MS_LAN" };
-      return { usageSchedule: openAddressSchedule(), rateLimit: { mode: "HOURLY_LIMIT", hourlyLimitPct: business(75) }, addressType: "MS_LAN" };
+      if (r < 0.4)
+        return {
+          usageSchedule: businessHoursSchedule({ inside: 2, outside: 1 }),
+          rateLimit: { mode: "HOURLY_LIMIT", hourlyLimitPct: business(50) },
+          addressType: "MS_LAN",
+        };
+      if (r < 0.7)
+        return {
+          usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }),
+          rateLimit: { mode: "UNLIMITED" },
+          addressType: "MS_LAN",
+        };
+      return {
+        usageSchedule: openAddressSchedule(),
+        rateLimit: { mode: "HOURLY_LIMIT", hourlyLimitPct: business(75) },
+        addressType: "MS_LAN",
+      };
     }
     case "128K":
-      return { usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }), rateLimit: { mode: "PULSE", blockSizeKB: 8, delaySeconds: 2 }, addressType: "MS_LAN" };
+      return {
+        usageSchedule: businessHoursSchedule({ inside: 3, outside: 1 }),
+        rateLimit: { mode: "PULSE", blockSizeKB: 8, delaySeconds: 2 },
+        addressType: "MS_LAN",
+      };
     case "RAS56K":
       return {
-        usageSchedule: businessHoursSchedule({ inside: 4, outside: 1, fromHour: 7, toHour: 19, days: [0, 1, 2, 3, 4, 5, 6] }),
+        usageSchedule: businessHoursSchedule({
+          inside: 4,
+          outside: 1,
+          fromHour: 7,
+          toHour: 19,
+          days: [0, 1, 2, 3, 4, 5, 6],
+        }),
         rateLimit: { mode: "PULSE", blockSizeKB: 4, delaySeconds: 1 },
         addressType: "MS_ASYNC_RAS",
       };
@@ -192,22 +412,36 @@ const OS_MIX: readonly (readonly [[os: string, sp: string | null], number])[] = 
   [["Microsoft Windows 98", null], 4],
 ];
 
-type Kind = "LAN_DESKTOP" | "BRANCH_DESKTOP" | "OFFICE_LAPTOP" | "VPN_LAPTOP" | "DIALUP_LAPTOP" | "ROAMING_LAPTOP" | "APP_SERVER";
+type Kind =
+  "LAN_DESKTOP" | "BRANCH_DESKTOP" | "OFFICE_LAPTOP" | "VPN_LAPTOP" | "DIALUP_LAPTOP" | "ROAMING_LAPTOP" | "APP_SERVER";
 
 export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
   const rng = new Rng(opts.seed ^ 0x5eed);
-  const startMs = typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime ?? DEFAULT_START_TIME);
+  const startMs =
+    typeof opts.startTime === "number" ? opts.startTime : Date.parse(opts.startTime ?? DEFAULT_START_TIME);
   const plans = opts.preset === "enterprise" ? enterprisePlan(rng.fork(1)) : demoPlan();
   const totalClients = opts.computers ?? (opts.preset === "enterprise" ? 100_000 : 3_000);
 
-  const sites: Site[] = plans.map((p) => ({ siteCode: p.code, name: p.name, type: p.type, parentSiteCode: p.parent, utcOffsetMinutes: p.utcOffsetMinutes }));
+  const sites: Site[] = plans.map((p) => ({
+    siteCode: p.code,
+    name: p.name,
+    type: p.type,
+    parentSiteCode: p.parent,
+    utcOffsetMinutes: p.utcOffsetMinutes,
+  }));
   const siteSystems: SimSiteSystem[] = [];
   const boundaries: Boundary[] = [];
   const addresses: Address[] = [];
   const computers: SimComputer[] = [];
   let nextResourceId = 16_777_217; // SMS resource IDs start at 0x01000001
 
-  const addInfra = (serverName: string, siteCode: string, roles: SiteSystemRole[], boundaryId: string, extra: Partial<SimSiteSystem> = {}) => {
+  const addInfra = (
+    serverName: string,
+    siteCode: string,
+    roles: SiteSystemRole[],
+    boundaryId: string,
+    extra: Partial<SimSiteSystem> = {},
+  ) => {
     siteSystems.push({ serverName, siteCode, roles, bitsEnabled: roles.includes("DP"), ...extra });
     computers.push({
       resourceId: nextResourceId++,
@@ -234,7 +468,13 @@ export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
     const n = siteNo + 1;
     const lan = `${p.code}-LAN`;
     lanBoundaryOf.set(p.code, lan);
-    boundaries.push({ boundaryId: lan, siteCode: p.code, kind: "IP_SUBNET", value: `10.${n}.0.0/16`, connection: "LOCAL_FAST" });
+    boundaries.push({
+      boundaryId: lan,
+      siteCode: p.code,
+      kind: "IP_SUBNET",
+      value: `10.${n}.0.0/16`,
+      connection: "LOCAL_FAST",
+    });
     // Site systems (patch infrastructure).
     if (p.type === "SECONDARY") {
       addInfra(`${p.code}SMS01`, p.code, ["SITE_SERVER", "DP", "PROXY_MP"], lan);
@@ -252,30 +492,76 @@ export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
       const linkKbps = rng.pick([2048, 1024, 512, 512, 256]);
       if (rng.chance(0.33)) {
         const dpName = `${p.code}BDP${b}`;
-        boundaries.push({ boundaryId: id, siteCode: p.code, kind: "IP_SUBNET", value: `10.${n}.${100 + b}.0/24`, connection: "LOCAL_FAST", protectedDpServerNames: [dpName] });
+        boundaries.push({
+          boundaryId: id,
+          siteCode: p.code,
+          kind: "IP_SUBNET",
+          value: `10.${n}.${100 + b}.0/24`,
+          connection: "LOCAL_FAST",
+          protectedDpServerNames: [dpName],
+        });
         addInfra(dpName, p.code, ["DP"], id, { contentLinkKbps: linkKbps, capacityKbps: 100_000 });
       } else {
-        boundaries.push({ boundaryId: id, siteCode: p.code, kind: "IP_SUBNET", value: `10.${n}.${100 + b}.0/24`, connection: "REMOTE_SLOW", linkKbps });
+        boundaries.push({
+          boundaryId: id,
+          siteCode: p.code,
+          kind: "IP_SUBNET",
+          value: `10.${n}.${100 + b}.0/24`,
+          connection: "REMOTE_SLOW",
+          linkKbps,
+        });
       }
       branches.push(id);
     }
     branchesOf.set(p.code, branches);
     if (p.vpnPool) {
       const id = `${p.code}-VPN`;
-      boundaries.push({ boundaryId: id, siteCode: p.code, kind: "IP_RANGE", value: `172.${16 + (n % 16)}.${n * 4}.1-172.${16 + (n % 16)}.${n * 4 + 3}.254`, connection: "REMOTE_SLOW" });
+      boundaries.push({
+        boundaryId: id,
+        siteCode: p.code,
+        kind: "IP_RANGE",
+        value: `172.${16 + (n % 16)}.${n * 4}.1-172.${16 + (n % 16)}.${n * 4 + 3}.254`,
+        connection: "REMOTE_SLOW",
+      });
       vpnOf.set(p.code, id);
     }
     if (p.rasPool) {
       const id = `${p.code}-RAS`;
-      boundaries.push({ boundaryId: id, siteCode: p.code, kind: "IP_RANGE", value: `192.168.${n}.1-192.168.${n}.254`, connection: "REMOTE_SLOW" });
+      boundaries.push({
+        boundaryId: id,
+        siteCode: p.code,
+        kind: "IP_RANGE",
+        value: `192.168.${n}.1-192.168.${n}.254`,
+        connection: "REMOTE_SLOW",
+      });
       rasOf.set(p.code, id);
     }
     // Sender addresses both ways between parent and child.
     if (p.parent && p.link) {
       const shape = downlinkShape(p.link, rng);
       const kbps = LINK_KBPS[p.link];
-      addresses.push({ addressId: `${p.parent}>${p.code}`, siteCode: p.parent, destSiteCode: p.code, addressType: shape.addressType, priorityOrder: 1, usageSchedule: shape.usageSchedule, unavailableAsSubstitute: false, rateLimit: shape.rateLimit, bandwidthKbps: kbps });
-      addresses.push({ addressId: `${p.code}>${p.parent}`, siteCode: p.code, destSiteCode: p.parent, addressType: shape.addressType, priorityOrder: 1, usageSchedule: openAddressSchedule(), unavailableAsSubstitute: false, rateLimit: { mode: "UNLIMITED" }, bandwidthKbps: kbps });
+      addresses.push({
+        addressId: `${p.parent}>${p.code}`,
+        siteCode: p.parent,
+        destSiteCode: p.code,
+        addressType: shape.addressType,
+        priorityOrder: 1,
+        usageSchedule: shape.usageSchedule,
+        unavailableAsSubstitute: false,
+        rateLimit: shape.rateLimit,
+        bandwidthKbps: kbps,
+      });
+      addresses.push({
+        addressId: `${p.code}>${p.parent}`,
+        siteCode: p.code,
+        destSiteCode: p.parent,
+        addressType: shape.addressType,
+        priorityOrder: 1,
+        usageSchedule: openAddressSchedule(),
+        unavailableAsSubstitute: false,
+        rateLimit: { mode: "UNLIMITED" },
+        bandwidthKbps: kbps,
+      });
     }
   });
 
@@ -283,7 +569,8 @@ export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
   const totalWeight = plans.reduce((s, p) => s + p.weight, 0);
   let assigned = 0;
   plans.forEach((p, idx) => {
-    const count = idx === plans.length - 1 ? totalClients - assigned : Math.round((totalClients * p.weight) / totalWeight);
+    const count =
+      idx === plans.length - 1 ? totalClients - assigned : Math.round((totalClients * p.weight) / totalWeight);
     assigned += count;
     const lan = lanBoundaryOf.get(p.code) as string;
     const branches = branchesOf.get(p.code) ?? [];
@@ -370,7 +657,10 @@ export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
         boundaryId,
         isPatchInfrastructure: false,
         lastSeenAt: new Date(startMs - rng.range(0.5, offForDays ? 20 : 3) * 86_400_000).toISOString(),
-        power: { profile, offUntil: offForDays ? new Date(startMs + rng.range(1, 10) * 86_400_000).toISOString() : null },
+        power: {
+          profile,
+          offUntil: offForDays ? new Date(startMs + rng.range(1, 10) * 86_400_000).toISOString() : null,
+        },
       };
       if (currentBoundaryId !== undefined) c.currentBoundaryId = currentBoundaryId;
       if (linkKbps !== undefined) c.linkKbps = linkKbps;
@@ -379,15 +669,30 @@ export function generateFleet(opts: GenerateFleetOptions): FleetDescription {
   });
 
   const all = computers.map((c) => c.resourceId);
-  const workstations = computers.filter((c) => !c.isPatchInfrastructure && !/server/i.test(c.os)).map((c) => c.resourceId);
+  const workstations = computers
+    .filter((c) => !c.isPatchInfrastructure && !/server/i.test(c.os))
+    .map((c) => c.resourceId);
   const infra = computers.filter((c) => c.isPatchInfrastructure).map((c) => c.resourceId);
   const collections: Collection[] = [
-    { collectionId: PRESET_COLLECTIONS.ALL_SYSTEMS, name: "All Systems", parentCollectionId: null, rules: [{ type: "QUERY", name: "All Systems", query: "select * from SMS_R_System" }], purpose: "TARGET", memberResourceIds: all },
+    {
+      collectionId: PRESET_COLLECTIONS.ALL_SYSTEMS,
+      name: "All Systems",
+      parentCollectionId: null,
+      rules: [{ type: "QUERY", name: "All Systems", query: "select * from SMS_R_System" }],
+      purpose: "TARGET",
+      memberResourceIds: all,
+    },
     {
       collectionId: PRESET_COLLECTIONS.ALL_WORKSTATIONS,
       name: "All workstations (emergency targets)",
       parentCollectionId: null,
-      rules: [{ type: "QUERY", name: "Workstations", query: "select * from SMS_R_System where OperatingSystemNameandVersion not like '%Server%'" }],
+      rules: [
+        {
+          type: "QUERY",
+          name: "Workstations",
+          query: "select * from SMS_R_System where OperatingSystemNameandVersion not like '%Server%'",
+        },
+      ],
       purpose: "TARGET",
       memberResourceIds: workstations,
     },

@@ -70,7 +70,12 @@ export function emergencyRelease(fleet: FleetDescription, o: EmergencyReleaseOpt
     kind: "DEPLOY",
     updateIds: [updateId],
   };
-  const flags = ProgramFlags.fromNames(["UNATTENDED", "ADMINRIGHTS", "USEUNCPATH", ...(o.smsRestarts ? (["OKTOREBOOT"] as const) : [])]);
+  const flags = ProgramFlags.fromNames([
+    "UNATTENDED",
+    "ADMINRIGHTS",
+    "USEUNCPATH",
+    ...(o.smsRestarts ? (["OKTOREBOOT"] as const) : []),
+  ]);
   const program: Program = {
     packageId,
     programName: "Install",
@@ -93,7 +98,10 @@ export function emergencyRelease(fleet: FleetDescription, o: EmergencyReleaseOpt
     assignedSchedule: [{ startTime: presentTime }],
     assignedScheduleEnabled: true,
     advertFlags: o.onSlowNet === false ? 0 : AdvertFlags.bitOf.ONSLOWNET,
-    remoteClientFlags: withRemoteClientModes(DEFAULT_REMOTE_CLIENT_FLAGS, { localDpMode: "DOWNLOAD", noLocalDpMode: o.noLocalDpMode ?? "DOWNLOAD_REMOTE" }),
+    remoteClientFlags: withRemoteClientModes(DEFAULT_REMOTE_CLIENT_FLAGS, {
+      localDpMode: "DOWNLOAD",
+      noLocalDpMode: o.noLocalDpMode ?? "DOWNLOAD_REMOTE",
+    }),
     priority: 1,
   };
   const distribution: Release["distribution"] = { at: o.at };
@@ -118,7 +126,9 @@ export const ERA_BULLETINS = {
 export type EraBulletin = keyof typeof ERA_BULLETINS;
 
 /** `emergencyRelease` options that name the package and advertisement after a bulletin, e.g. "MS04-011 KB835732 (Sasser) emergency". */
-export function bulletinReleaseOptions(bulletin: EraBulletin): Pick<EmergencyReleaseOptions, "updateId" | "packageName" | "advertisementName" | "comment"> {
+export function bulletinReleaseOptions(
+  bulletin: EraBulletin,
+): Pick<EmergencyReleaseOptions, "updateId" | "packageName" | "advertisementName" | "comment"> {
   const b = ERA_BULLETINS[bulletin];
   return {
     updateId: b.updateId,

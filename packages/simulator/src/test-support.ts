@@ -38,7 +38,14 @@ export function tinyFleet(o: TinyFleetOptions = {}): FleetDescription {
   };
   const computers: SimComputer[] = [];
   let id = 1000;
-  const add = (name: string, siteCode: string, boundaryId: string, profile: SimComputer["connectionProfile"], power: PowerProfile, isLaptop = false) =>
+  const add = (
+    name: string,
+    siteCode: string,
+    boundaryId: string,
+    profile: SimComputer["connectionProfile"],
+    power: PowerProfile,
+    isLaptop = false,
+  ) =>
     computers.push({
       resourceId: ++id,
       name,
@@ -53,11 +60,21 @@ export function tinyFleet(o: TinyFleetOptions = {}): FleetDescription {
       lastSeenAt: null,
       power: { profile: power },
     });
-  for (let k = 0; k < (o.sloDesktops ?? 20); k++) add(`SLO-WS${String(k).padStart(5, "0")}`, "SLO", "SLO-LAN", "LAN", o.power ?? "ALWAYS_ON");
-  for (let k = 0; k < (o.cenDesktops ?? 20); k++) add(`CEN-WS${String(k).padStart(5, "0")}`, "CEN", "CEN-LAN", "LAN", o.power ?? "ALWAYS_ON");
-  for (let k = 0; k < (o.dialUps ?? 0); k++) add(`CEN-LT${String(k).padStart(5, "0")}`, "CEN", "CEN-RAS", "DIALUP", o.dialUpPower ?? "ALWAYS_ON", true);
+  for (let k = 0; k < (o.sloDesktops ?? 20); k++)
+    add(`SLO-WS${String(k).padStart(5, "0")}`, "SLO", "SLO-LAN", "LAN", o.power ?? "ALWAYS_ON");
+  for (let k = 0; k < (o.cenDesktops ?? 20); k++)
+    add(`CEN-WS${String(k).padStart(5, "0")}`, "CEN", "CEN-LAN", "LAN", o.power ?? "ALWAYS_ON");
+  for (let k = 0; k < (o.dialUps ?? 0); k++)
+    add(`CEN-LT${String(k).padStart(5, "0")}`, "CEN", "CEN-RAS", "DIALUP", o.dialUpPower ?? "ALWAYS_ON", true);
   const collections: Collection[] = [
-    { collectionId: "CEN00010", name: "All workstations", parentCollectionId: null, rules: [], purpose: "TARGET", memberResourceIds: computers.map((c) => c.resourceId) },
+    {
+      collectionId: "CEN00010",
+      name: "All workstations",
+      parentCollectionId: null,
+      rules: [],
+      purpose: "TARGET",
+      memberResourceIds: computers.map((c) => c.resourceId),
+    },
   ];
   return {
     sites: [
@@ -70,7 +87,13 @@ export function tinyFleet(o: TinyFleetOptions = {}): FleetDescription {
     ],
     boundaries: [
       { boundaryId: "CEN-LAN", siteCode: "CEN", kind: "IP_SUBNET", value: "10.1.0.0/16", connection: "LOCAL_FAST" },
-      { boundaryId: "CEN-RAS", siteCode: "CEN", kind: "IP_RANGE", value: "192.168.1.1-192.168.1.254", connection: "REMOTE_SLOW" },
+      {
+        boundaryId: "CEN-RAS",
+        siteCode: "CEN",
+        kind: "IP_RANGE",
+        value: "192.168.1.1-192.168.1.254",
+        connection: "REMOTE_SLOW",
+      },
       { boundaryId: "SLO-LAN", siteCode: "SLO", kind: "IP_SUBNET", value: "10.2.0.0/16", connection: "LOCAL_FAST" },
     ],
     addresses: [address],
@@ -78,7 +101,6 @@ export function tinyFleet(o: TinyFleetOptions = {}): FleetDescription {
     collections,
   };
 }
-
 
 /** Concatenates batches into one (for comparing runs). */
 export function concat(batches: readonly SimBatch[]): Pick<SimBatch, "statusMessages" | "compliance" | "dpStatus"> {

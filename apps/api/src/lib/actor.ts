@@ -10,4 +10,9 @@ export interface Actor {
   authorityGrantId?: string | null;
 }
 
-export const systemActor = (requestId: string, username = "system"): Actor => ({ userId: null, username, role: null, requestId });
+export const systemActor = (requestId: string, username = "system"): Actor => ({
+  userId: null,
+  username,
+  role: null,
+  requestId,
+});

@@ -19,7 +19,16 @@ export class TableStats {
     private readonly debounceMs = 200,
   ) {}
 
-  noteWrites(table: "computers" | "collection_members" | "client_advert_status" | "update_compliance" | "status_messages" | "package_distributions", rows: number): void {
+  noteWrites(
+    table:
+      | "computers"
+      | "collection_members"
+      | "client_advert_status"
+      | "update_compliance"
+      | "status_messages"
+      | "package_distributions",
+    rows: number,
+  ): void {
     if (rows <= 0) return;
     const total = (this.pending.get(table) ?? 0) + rows;
     this.pending.set(table, total);

@@ -6,8 +6,12 @@ import { buildTestApp, openTestDatabase, userWithRole } from "../../test/helpers
 const t = await buildTestApp();
 
 type Operation = { security?: unknown[]; "x-roles"?: string[] };
-const spec = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json<{ paths: Record<string, Record<string, Operation>> }>();
-const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+const spec = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json<{
+  paths: Record<string, Record<string, Operation>>;
+}>();
+const operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
+  Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+);
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000");
 
 // Routes that are meant to be reachable without signing in. Everything else must answer 401.
@@ -30,7 +34,11 @@ describe("access control", () => {
   it("lets no route be reached anonymously unless it is meant to be", async () => {
     for (const { path, method } of operations) {
       const key = `${method} ${path}`;
-      const res = await t.app.inject({ method: method as "GET", url: concrete(path), payload: method === "GET" ? undefined : {} });
+      const res = await t.app.inject({
+        method: method as "GET",
+        url: concrete(path),
+        payload: method === "GET" ? undefined : {},
+      });
       if (PUBLIC.has(key)) expect(res.statusCode, key).not.toBe(401);
       else expect(res.statusCode, key).toBe(401);
     }
@@ -45,7 +53,11 @@ describe("access control", () => {
       const outsider = ROLES.find((r) => !allowed.includes(r));
       if (!outsider) continue;
       const client = await userWithRole(t, outsider);
-      const res = await client.inject({ method: method as "GET", url: concrete(path), payload: method === "GET" ? undefined : {} });
+      const res = await client.inject({
+        method: method as "GET",
+        url: concrete(path),
+        payload: method === "GET" ? undefined : {},
+      });
       expect(res.statusCode, `${method} ${path} as ${outsider}`).toBe(403);
     }
   });

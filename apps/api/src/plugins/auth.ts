@@ -44,7 +44,10 @@ export function accessOf(request: FastifyRequest): RouteAccess {
 }
 
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { idleMinutes: number; absoluteHours: number; cookieSecure: "auto" | "true" | "false" }) => {
+  async (
+    app: FastifyInstance,
+    opts: { idleMinutes: number; absoluteHours: number; cookieSecure: "auto" | "true" | "false" },
+  ) => {
     const auth = createAuthService(app.prisma, opts);
     app.decorate("auth", auth);
     app.decorateRequest("session", null);
@@ -92,7 +95,8 @@ export const authPlugin = fp(
         const header = request.headers.authorization;
         const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
         request.ingest = token ? await resolveIngestToken(app, token) : null;
-        if (!request.ingest) throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
+        if (!request.ingest)
+          throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
         return;
       }
       if (!request.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
@@ -116,7 +120,13 @@ function secureFor(request: FastifyRequest, setting: "auto" | "true" | "false"):
   return setting === "true" || (setting === "auto" && request.protocol === "https");
 }
 
-export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, token: string, maxAgeMs: number, setting: "auto" | "true" | "false") {
+export function setSessionCookie(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  token: string,
+  maxAgeMs: number,
+  setting: "auto" | "true" | "false",
+) {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
@@ -127,5 +137,10 @@ export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, t
 }
 
 export function clearSessionCookie(reply: FastifyReply, request: FastifyRequest, setting: "auto" | "true" | "false") {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: secureFor(request, setting), path: "/" });
+  reply.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureFor(request, setting),
+    path: "/",
+  });
 }

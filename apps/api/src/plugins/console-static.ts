@@ -15,8 +15,17 @@ export const consoleStaticPlugin = fp(
       app.log.warn(`console build not found at ${opts.root}; run \`pnpm build\` (npm start does this)`);
       return;
     }
-    await app.register(fastifyStatic, { root: opts.root, wildcard: false, index: false, maxAge: "1h", immutable: false });
-    const sendIndex = (_req: unknown, reply: { header: (k: string, v: string) => unknown; sendFile: (f: string, o: object) => unknown }) => {
+    await app.register(fastifyStatic, {
+      root: opts.root,
+      wildcard: false,
+      index: false,
+      maxAge: "1h",
+      immutable: false,
+    });
+    const sendIndex = (
+      _req: unknown,
+      reply: { header: (k: string, v: string) => unknown; sendFile: (f: string, o: object) => unknown },
+    ) => {
       reply.header("cache-control", "no-cache");
       return reply.sendFile("index.html", { maxAge: 0 });
     };

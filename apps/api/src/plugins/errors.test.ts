@@ -10,13 +10,25 @@ describe("errors and headers", () => {
   it("answers unknown API routes with the JSON error shape", async () => {
     const res = await t.app.inject({ method: "GET", url: "/api/does-not-exist" });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ code: "NOT_FOUND", message: "No route GET /api/does-not-exist", requestId: res.headers[REQUEST_ID_HEADER] });
+    expect(res.json()).toEqual({
+      code: "NOT_FOUND",
+      message: "No route GET /api/does-not-exist",
+      requestId: res.headers[REQUEST_ID_HEADER],
+    });
   });
 
   it("puts a request id on every response and echoes a well-formed one the client sent", async () => {
-    const res = await t.app.inject({ method: "GET", url: "/api/health", headers: { [REQUEST_ID_HEADER]: "trace-12345678" } });
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/health",
+      headers: { [REQUEST_ID_HEADER]: "trace-12345678" },
+    });
     expect(res.headers[REQUEST_ID_HEADER]).toBe("trace-12345678");
-    const bogus = await t.app.inject({ method: "GET", url: "/api/health", headers: { [REQUEST_ID_HEADER]: "<script>" } });
+    const bogus = await t.app.inject({
+      method: "GET",
+      url: "/api/health",
+      headers: { [REQUEST_ID_HEADER]: "<script>" },
+    });
     expect(bogus.headers[REQUEST_ID_HEADER]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -28,10 +40,20 @@ describe("errors and headers", () => {
   });
 
   it("rejects an oversized body with 413 and a broken JSON body with 400", async () => {
-    const big = await t.app.inject({ method: "POST", url: "/api/auth/login", headers: { "content-type": "application/json" }, payload: JSON.stringify({ username: "x".repeat(2 * 1024 * 1024), password: "y" }) });
+    const big = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ username: "x".repeat(2 * 1024 * 1024), password: "y" }),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe("PAYLOAD_TOO_LARGE");
-    const broken = await t.app.inject({ method: "POST", url: "/api/auth/login", headers: { "content-type": "application/json" }, payload: "{not json" });
+    const broken = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().code).toBe("VALIDATION_FAILED");
   });

@@ -1,7 +1,14 @@
 import fp from "fastify-plugin";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { AppError, REQUEST_ID_HEADER, statusByCode, type ApiError, type ErrorCode, type ErrorDetail } from "@firebreak/domain";
+import {
+  AppError,
+  REQUEST_ID_HEADER,
+  statusByCode,
+  type ApiError,
+  type ErrorCode,
+  type ErrorDetail,
+} from "@firebreak/domain";
 
 const GENERIC_5XX = "Something went wrong on our side. The error was logged; quote the request id if you report it.";
 
@@ -32,13 +39,23 @@ export const errorsPlugin = fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       let body: ApiError;
       if (error instanceof AppError) {
-        body = { code: error.code, message: error.message, requestId: request.id, ...(error.details ? { details: error.details } : {}) };
+        body = {
+          code: error.code,
+          message: error.message,
+          requestId: request.id,
+          ...(error.details ? { details: error.details } : {}),
+        };
         if (error.headers) reply.headers(error.headers);
         if (error.status >= 500) request.log.error({ err: error }, "request failed");
       } else if (hasZodFastifySchemaValidationErrors(error)) {
         const where = error.validationContext ?? "request";
         const details: ErrorDetail[] = error.validation.map((v) => {
-          const path = [where, ...String(v.instancePath ?? "").split("/").filter(Boolean)].join(".");
+          const path = [
+            where,
+            ...String(v.instancePath ?? "")
+              .split("/")
+              .filter(Boolean),
+          ].join(".");
           return { path, message: v.message ?? "is invalid" };
         });
         body = {
@@ -65,7 +82,11 @@ export const errorsPlugin = fp(
     });
 
     app.setNotFoundHandler((request, reply) => {
-      const body: ApiError = { code: "NOT_FOUND", message: `No route ${request.method} ${request.url.split("?")[0]}`, requestId: request.id };
+      const body: ApiError = {
+        code: "NOT_FOUND",
+        message: `No route ${request.method} ${request.url.split("?")[0]}`,
+        requestId: request.id,
+      };
       return reply.status(404).type("application/json").send(JSON.stringify(body));
     });
   },

@@ -19,7 +19,11 @@ export const openapiPlugin = fp(
         components: {
           securitySchemes: {
             sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
-            ingestToken: { type: "http", scheme: "bearer", description: "An ingest token made by an SMS administrator, scoped to sites" },
+            ingestToken: {
+              type: "http",
+              scheme: "bearer",
+              description: "An ingest token made by an SMS administrator, scoped to sites",
+            },
           },
         },
       },

@@ -9,7 +9,9 @@ try {
   if (result.ok) {
     console.log(`audit chain OK: ${result.checked} entries verified in ${describeTarget(target)}`);
   } else {
-    console.error(`audit chain BROKEN at seq ${result.firstBrokenSeq}: ${result.reason} (${result.checked} entries checked)`);
+    console.error(
+      `audit chain BROKEN at seq ${result.firstBrokenSeq}: ${result.reason} (${result.checked} entries checked)`,
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -7,7 +7,10 @@ export const UsernameSchema = z
   .string({ message: "Enter a username" })
   .trim()
   .toLowerCase()
-  .regex(USERNAME_PATTERN, "2–40 characters: lowercase letters, digits, dot, dash or underscore, starting with a letter or digit");
+  .regex(
+    USERNAME_PATTERN,
+    "2–40 characters: lowercase letters, digits, dot, dash or underscore, starting with a letter or digit",
+  );
 
 export const PasswordSchema = z
   .string({ message: "Enter a password" })

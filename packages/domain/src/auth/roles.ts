@@ -16,8 +16,10 @@ export const roleLabels: Record<Role, string> = {
 
 export const roleDescriptions: Record<Role, string> = {
   ADMIN: "Manages user accounts and roles.",
-  ERT_LEAD: "Core emergency response team with authority: declares and closes emergencies, confirms Emergency priority, authorises halt and rollback, accepts reduced testing.",
-  ERT_MEMBER: "Patch management team: triages updates, raises RFCs and proposes priority, works the war room and out-of-band tasks.",
+  ERT_LEAD:
+    "Core emergency response team with authority: declares and closes emergencies, confirms Emergency priority, authorises halt and rollback, accepts reduced testing.",
+  ERT_MEMBER:
+    "Patch management team: triages updates, raises RFCs and proposes priority, works the war room and out-of-band tasks.",
   SMS_ADMIN: "Owns sites, senders and addresses, packages, programs, collections and advertisements.",
   MANAGER: "Reads drill reports and emergency reviews, signs them off, compares drills over time.",
   OBSERVER: "Read-only; sees the audit trail.",

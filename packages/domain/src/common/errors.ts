@@ -58,7 +58,11 @@ export class AppError extends Error {
   /** Extra response headers, e.g. Retry-After for RATE_LIMITED. */
   readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;

@@ -22,7 +22,17 @@ import {
   FlagWordSchema,
   ScheduleTokenSchema,
 } from "../sms/schemas.js";
-import { AddressTypeSchema, SiteTypeSchema, ComplianceStateSchema, AdvertPrioritySchema, CollectionPurposeSchema, ConnectionProfileSchema, ClientTypeSchema, PreferredSenderSchema, SendingPrioritySchema } from "../sms/enums.js";
+import {
+  AddressTypeSchema,
+  SiteTypeSchema,
+  ComplianceStateSchema,
+  AdvertPrioritySchema,
+  CollectionPurposeSchema,
+  ConnectionProfileSchema,
+  ClientTypeSchema,
+  PreferredSenderSchema,
+  SendingPrioritySchema,
+} from "../sms/enums.js";
 import { ClientStateSchema } from "../sms/status.js";
 
 /**
@@ -30,18 +40,33 @@ import { ClientStateSchema } from "../sms/status.js";
  * every route sits under /api/fleets/:fleet so no query can cross fleets.
  */
 export const PRODUCTION_FLEET_ID = "00000000-0000-4000-8000-000000000001";
-export const FleetRefSchema = z.union([z.literal("production"), UuidSchema], { message: 'A fleet is "production" or a drill sandbox id' });
+export const FleetRefSchema = z.union([z.literal("production"), UuidSchema], {
+  message: 'A fleet is "production" or a drill sandbox id',
+});
 export const FleetParamsSchema = z.object({ fleet: FleetRefSchema });
 export type FleetParams = z.infer<typeof FleetParamsSchema>;
 
 const versioned = { id: UuidSchema, version: z.number().int() };
 
 // ── Sites
-export const SiteRecordSchema = z.object({ ...versioned, siteCode: z.string(), name: z.string(), type: SiteTypeSchema, parentSiteCode: z.string().nullable(), utcOffsetMinutes: z.number().int(), computerCount: z.number().int() }).meta({ id: "Site" });
+export const SiteRecordSchema = z
+  .object({
+    ...versioned,
+    siteCode: z.string(),
+    name: z.string(),
+    type: SiteTypeSchema,
+    parentSiteCode: z.string().nullable(),
+    utcOffsetMinutes: z.number().int(),
+    computerCount: z.number().int(),
+  })
+  .meta({ id: "Site" });
 export type SiteRecord = z.infer<typeof SiteRecordSchema>;
 export const SiteListSchema = z.object({ items: z.array(SiteRecordSchema) });
 export const CreateSiteBodySchema = SiteSchema;
-export const UpdateSiteBodySchema = z.object({ name: z.string().trim().min(1, "Enter a site name").max(50).optional(), utcOffsetMinutes: z.number().int().min(-720).max(840).optional() });
+export const UpdateSiteBodySchema = z.object({
+  name: z.string().trim().min(1, "Enter a site name").max(50).optional(),
+  utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
+});
 export const SiteParamsSchema = FleetParamsSchema.extend({ siteCode: SiteCodeSchema });
 
 export const SiteSystemListSchema = z.object({ items: z.array(SiteSystemViewSchema.extend({ id: UuidSchema })) });
@@ -60,7 +85,9 @@ export const SenderAddressRecordSchema = z
     unavailableAsSubstitute: z.boolean(),
     rateLimit: RateLimitSchema,
     bandwidthKbps: z.number(),
-    relaxedForEmergency: z.boolean().describe("true while an emergency has opened this address; its old settings are saved"),
+    relaxedForEmergency: z
+      .boolean()
+      .describe("true while an emergency has opened this address; its old settings are saved"),
     updatedAt: TimestampSchema,
   })
   .meta({ id: "SenderAddress" });
@@ -146,7 +173,10 @@ export const UpdateProgramBodySchema = z
     commandLine: z.string().trim().min(1).max(255).optional(),
     comment: z.string().max(127).nullable().optional(),
     programFlags: FlagWordSchema.optional(),
-    disabled: z.boolean().optional().describe('"Disable this program on computers where it is advertised" (ProgramFlags DISABLED)'),
+    disabled: z
+      .boolean()
+      .optional()
+      .describe('"Disable this program on computers where it is advertised" (ProgramFlags DISABLED)'),
     maxRunMinutes: z.number().int().min(1).max(720).nullable().optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "Change at least one setting" });
@@ -169,20 +199,35 @@ export type CollectionRecord = z.infer<typeof CollectionRecordSchema>;
 export const CollectionListSchema = z.object({ items: z.array(CollectionRecordSchema) });
 export const CollectionParamsSchema = FleetParamsSchema.extend({ collectionId: z.string().min(1).max(16) });
 
-export const COMPUTER_SORT_FIELDS = ["name", "resourceId", "siteCode", "connectionProfile", "lastSeenAt", "os"] as const;
+export const COMPUTER_SORT_FIELDS = [
+  "name",
+  "resourceId",
+  "siteCode",
+  "connectionProfile",
+  "lastSeenAt",
+  "os",
+] as const;
 export const ListComputersQuerySchema = PageQuerySchema.extend({
   search: z.string().trim().max(100).optional().describe("name contains (case-insensitive)"),
   siteCode: SiteCodeSchema.optional(),
   connectionProfile: ConnectionProfileSchema.optional(),
   clientType: ClientTypeSchema.optional(),
-  isLaptop: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
-  isPatchInfrastructure: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  isLaptop: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+  isPatchInfrastructure: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   collectionId: z.string().max(16).optional(),
   sort: z.enum(COMPUTER_SORT_FIELDS).default("name"),
   order: z.enum(["asc", "desc"]).default("asc"),
 });
 export type ListComputersQuery = z.infer<typeof ListComputersQuerySchema>;
-export const ComputerRecordSchema = ComputerSchema.extend({ id: UuidSchema, onlineRatio: z.number() }).meta({ id: "Computer" });
+export const ComputerRecordSchema = ComputerSchema.extend({ id: UuidSchema, onlineRatio: z.number() }).meta({
+  id: "Computer",
+});
 export type ComputerRecord = z.infer<typeof ComputerRecordSchema>;
 export const ComputerPageSchema = pageOf(ComputerRecordSchema);
 export type ComputerPage = z.infer<typeof ComputerPageSchema>;
@@ -208,7 +253,9 @@ export const AdvertisementRecordSchema = z
     state: z.enum(["ACTIVE", "DISABLED", "DELETED"]),
     // Derived from the flag words (domain advertisementView).
     mandatory: z.boolean(),
-    mandatoryOverSlowLinks: z.boolean().describe("ONSLOWNET set = the 'Assignments are not mandatory over slow links' box is cleared"),
+    mandatoryOverSlowLinks: z
+      .boolean()
+      .describe("ONSLOWNET set = the 'Assignments are not mandatory over slow links' box is cleared"),
     allowUsersToRunIndependently: z.boolean(),
     localDpMode: z.enum(["RUN", "DOWNLOAD"]),
     noLocalDpMode: z.enum(["DONT_RUN", "DOWNLOAD_REMOTE", "RUN_REMOTE"]),
@@ -224,7 +271,9 @@ export const AdvertisementParamsSchema = FleetParamsSchema.extend({ advertisemen
 export const CreateAdvertisementBodySchema = AdvertisementSchema;
 export type CreateAdvertisementBody = z.infer<typeof CreateAdvertisementBodySchema>;
 /** A full replacement of the editable properties (what the Properties dialog's OK does). */
-export const UpdateAdvertisementBodySchema = AdvertisementSchema.safeExtend({ state: z.enum(["ACTIVE", "DISABLED"]).optional() });
+export const UpdateAdvertisementBodySchema = AdvertisementSchema.safeExtend({
+  state: z.enum(["ACTIVE", "DISABLED"]).optional(),
+});
 export type UpdateAdvertisementBody = z.infer<typeof UpdateAdvertisementBodySchema>;
 
 export const AdvertisementStatusSummarySchema = z.object({
@@ -250,16 +299,27 @@ export const IngestTokenCreatedSchema = z.object({
   token: z.string().describe("shown once: send it as `Authorization: Bearer <token>`"),
 });
 
-const BatchIdSchema = z.string().trim().min(8, "A batch id has at least 8 characters").max(100).regex(/^[\w.:-]+$/, "Use letters, digits, dot, colon, dash or underscore");
+const BatchIdSchema = z
+  .string()
+  .trim()
+  .min(8, "A batch id has at least 8 characters")
+  .max(100)
+  .regex(/^[\w.:-]+$/, "Use letters, digits, dot, colon, dash or underscore");
 export const MAX_INGEST_ROWS = 10_000;
 export const StatusBatchSchema = z.object({
   batchId: BatchIdSchema,
-  messages: z.array(ClientStatusMessageSchema).min(1, "A batch has at least one message").max(MAX_INGEST_ROWS, `A batch has at most ${MAX_INGEST_ROWS} messages`),
+  messages: z
+    .array(ClientStatusMessageSchema)
+    .min(1, "A batch has at least one message")
+    .max(MAX_INGEST_ROWS, `A batch has at most ${MAX_INGEST_ROWS} messages`),
 });
 export type StatusBatch = z.infer<typeof StatusBatchSchema>;
 export const ComplianceBatchSchema = z.object({
   batchId: BatchIdSchema,
-  rows: z.array(UpdateComplianceRowSchema.extend({ siteCode: SiteCodeSchema })).min(1).max(MAX_INGEST_ROWS),
+  rows: z
+    .array(UpdateComplianceRowSchema.extend({ siteCode: SiteCodeSchema }))
+    .min(1)
+    .max(MAX_INGEST_ROWS),
 });
 export type ComplianceBatch = z.infer<typeof ComplianceBatchSchema>;
 export const DpStatusBatchSchema = z.object({
@@ -272,7 +332,9 @@ export const IngestResultSchema = z.object({
   accepted: z.number().int(),
   clientStatesChanged: z.number().int(),
   ignoredAsOlder: z.number().int().describe("late or out-of-order rows that did not move a state backwards"),
-  replay: z.boolean().describe("true when this batch id was already stored: the first answer is returned and nothing is stored twice"),
+  replay: z
+    .boolean()
+    .describe("true when this batch id was already stored: the first answer is returned and nothing is stored twice"),
 });
 export type IngestResult = z.infer<typeof IngestResultSchema>;
 
@@ -282,7 +344,10 @@ export const FleetImportSchema = z.object({
   siteSystems: z.array(SiteSystemSchema).max(5000).optional(),
   boundaries: z.array(BoundarySchema).max(5000).optional(),
   senderAddresses: z.array(AddressSchema).max(2000).optional(),
-  computers: z.array(ComputerSchema.extend({ onlineRatio: z.number().min(0).max(1).optional() })).max(20_000).optional(),
+  computers: z
+    .array(ComputerSchema.extend({ onlineRatio: z.number().min(0).max(1).optional() }))
+    .max(20_000)
+    .optional(),
   collections: z.array(CollectionSchema).max(500).optional(),
 });
 export type FleetImport = z.infer<typeof FleetImportSchema>;

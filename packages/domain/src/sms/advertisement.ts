@@ -72,7 +72,10 @@ export function noLocalDpModeOf(remoteClientFlags: number): NoLocalDpMode {
 }
 
 /** Replaces the local/no-local DP choices in a RemoteClientFlags word; other bits are kept. */
-export function withRemoteClientModes(remoteClientFlags: number, modes: { localDpMode?: LocalDpMode; noLocalDpMode?: NoLocalDpMode }): number {
+export function withRemoteClientModes(
+  remoteClientFlags: number,
+  modes: { localDpMode?: LocalDpMode; noLocalDpMode?: NoLocalDpMode },
+): number {
   let w = remoteClientFlags >>> 0;
   if (modes.localDpMode) {
     w = RemoteClientFlags.with(w, "RUN_FROM_LOCAL_DISPPOINT", modes.localDpMode === "RUN");
@@ -110,13 +113,22 @@ export type MandatoryRunDecision =
  * - Legacy Client: no RemoteClientFlags; runs from the DP over whatever link it has (KB 202332, [F*:S15]).
  * - A disabled program never runs (the halt lever, domain.md §3.4).
  */
-export function mandatoryRunDecision(advert: AdvertisementFlagFields, programFlags: number, client: ClientReach): MandatoryRunDecision {
+export function mandatoryRunDecision(
+  advert: AdvertisementFlagFields,
+  programFlags: number,
+  client: ClientReach,
+): MandatoryRunDecision {
   if (ProgramFlags.has(programFlags, "DISABLED")) return { run: false, reason: "PROGRAM_DISABLED" };
   if (!isMandatory(advert)) return { run: false, reason: "NOT_MANDATORY" };
-  if (client.slowLink && !AdvertFlags.has(advert.advertFlags, "ONSLOWNET")) return { run: false, reason: "NOT_MANDATORY_OVER_SLOW_LINKS" };
-  if (client.clientType === "LEGACY") return { run: true, contentSource: client.slowLink ? "REMOTE_DP_RUN" : "LOCAL_DP_RUN" };
+  if (client.slowLink && !AdvertFlags.has(advert.advertFlags, "ONSLOWNET"))
+    return { run: false, reason: "NOT_MANDATORY_OVER_SLOW_LINKS" };
+  if (client.clientType === "LEGACY")
+    return { run: true, contentSource: client.slowLink ? "REMOTE_DP_RUN" : "LOCAL_DP_RUN" };
   if (!client.slowLink) {
-    return { run: true, contentSource: localDpModeOf(advert.remoteClientFlags) === "RUN" ? "LOCAL_DP_RUN" : "LOCAL_DP_DOWNLOAD" };
+    return {
+      run: true,
+      contentSource: localDpModeOf(advert.remoteClientFlags) === "RUN" ? "LOCAL_DP_RUN" : "LOCAL_DP_DOWNLOAD",
+    };
   }
   switch (noLocalDpModeOf(advert.remoteClientFlags)) {
     case "DONT_RUN":
@@ -186,10 +198,15 @@ export function scheduleTabState(a: AdvertisementFlagFields): ScheduleTabState {
 }
 
 /** Applies the two Schedule-tab boxes to an AdvertFlags word; every other bit is kept. */
-export function applyScheduleTab(advertFlags: number, boxes: { notMandatoryOverSlowLinks?: boolean; allowUsersToRunIndependently?: boolean }): number {
+export function applyScheduleTab(
+  advertFlags: number,
+  boxes: { notMandatoryOverSlowLinks?: boolean; allowUsersToRunIndependently?: boolean },
+): number {
   let w = advertFlags >>> 0;
-  if (boxes.notMandatoryOverSlowLinks !== undefined) w = AdvertFlags.with(w, "ONSLOWNET", !boxes.notMandatoryOverSlowLinks);
-  if (boxes.allowUsersToRunIndependently !== undefined) w = AdvertFlags.with(w, "NO_DISPLAY", !boxes.allowUsersToRunIndependently);
+  if (boxes.notMandatoryOverSlowLinks !== undefined)
+    w = AdvertFlags.with(w, "ONSLOWNET", !boxes.notMandatoryOverSlowLinks);
+  if (boxes.allowUsersToRunIndependently !== undefined)
+    w = AdvertFlags.with(w, "NO_DISPLAY", !boxes.allowUsersToRunIndependently);
   return w;
 }
 
@@ -197,22 +214,41 @@ export function applyScheduleTab(advertFlags: number, boxes: { notMandatoryOverS
  * Consistency problems of an advertisement's flags (domain.md §5.8 rules). Each entry names the
  * SMS property and a message for the form; empty = consistent.
  */
-export function advertisementFlagIssues(a: AdvertisementFlagFields): { path: "advertFlags" | "remoteClientFlags"; message: string }[] {
+export function advertisementFlagIssues(
+  a: AdvertisementFlagFields,
+): { path: "advertFlags" | "remoteClientFlags"; message: string }[] {
   const out: { path: "advertFlags" | "remoteClientFlags"; message: string }[] = [];
   const af = AdvertFlags.decode(a.advertFlags).flags;
   const rf = RemoteClientFlags.decode(a.remoteClientFlags).flags;
   if (!isMandatory(a)) {
     if (af.ONSLOWNET) {
-      out.push({ path: "advertFlags", message: `"${advertisementDialogLabels.notMandatoryOverSlowLinks}" only applies to mandatory assignments: add a mandatory assignment or keep the box checked` });
+      out.push({
+        path: "advertFlags",
+        message: `"${advertisementDialogLabels.notMandatoryOverSlowLinks}" only applies to mandatory assignments: add a mandatory assignment or keep the box checked`,
+      });
     }
     if (af.NO_DISPLAY) {
-      out.push({ path: "advertFlags", message: `"${advertisementDialogLabels.allowUsersToRunIndependently}" can only be cleared on an advertisement with a mandatory assignment` });
+      out.push({
+        path: "advertFlags",
+        message: `"${advertisementDialogLabels.allowUsersToRunIndependently}" can only be cleared on an advertisement with a mandatory assignment`,
+      });
     }
   }
   if (rf.RUN_FROM_LOCAL_DISPPOINT && rf.DOWNLOAD_FROM_LOCAL_DISPPOINT) {
-    out.push({ path: "remoteClientFlags", message: "Choose either run from or download from the local distribution point, not both" });
+    out.push({
+      path: "remoteClientFlags",
+      message: "Choose either run from or download from the local distribution point, not both",
+    });
   }
-  const noLocal = [rf.DONT_RUN_NO_LOCAL_DISPPOINT, rf.DOWNLOAD_FROM_REMOTE_DISPPOINT, rf.RUN_FROM_REMOTE_DISPPOINT].filter(Boolean).length;
-  if (noLocal > 1) out.push({ path: "remoteClientFlags", message: "Choose one behaviour for when no distribution point is available locally" });
+  const noLocal = [
+    rf.DONT_RUN_NO_LOCAL_DISPPOINT,
+    rf.DOWNLOAD_FROM_REMOTE_DISPPOINT,
+    rf.RUN_FROM_REMOTE_DISPPOINT,
+  ].filter(Boolean).length;
+  if (noLocal > 1)
+    out.push({
+      path: "remoteClientFlags",
+      message: "Choose one behaviour for when no distribution point is available locally",
+    });
   return out;
 }

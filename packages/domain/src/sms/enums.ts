@@ -16,7 +16,17 @@ export const siteTypeLabels: Record<SiteType, string> = {
 };
 
 /** Site system roles (domain.md §5.2). */
-export const SITE_SYSTEM_ROLES = ["SITE_SERVER", "SQL", "COMPONENT", "CAP", "DP", "MP", "SLP", "REPORTING", "PROXY_MP"] as const;
+export const SITE_SYSTEM_ROLES = [
+  "SITE_SERVER",
+  "SQL",
+  "COMPONENT",
+  "CAP",
+  "DP",
+  "MP",
+  "SLP",
+  "REPORTING",
+  "PROXY_MP",
+] as const;
 export const SiteSystemRoleSchema = z.enum(SITE_SYSTEM_ROLES);
 export type SiteSystemRole = z.infer<typeof SiteSystemRoleSchema>;
 export const siteSystemRoleLabels: Record<SiteSystemRole, string> = {
@@ -81,7 +91,15 @@ export type SendingPriority = z.infer<typeof SendingPrioritySchema>;
 export const sendingPriorityLabels: Record<SendingPriority, string> = { HIGH: "High", MEDIUM: "Medium", LOW: "Low" };
 
 /** Package "Preferred sender" (Distribution Settings tab) [F*:S14]; NO_PREFERENCE is the default. */
-export const PREFERRED_SENDERS = ["NO_PREFERENCE", "STANDARD", "ASYNC_RAS", "ISDN_RAS", "X25_RAS", "SNA_RAS", "COURIER"] as const;
+export const PREFERRED_SENDERS = [
+  "NO_PREFERENCE",
+  "STANDARD",
+  "ASYNC_RAS",
+  "ISDN_RAS",
+  "X25_RAS",
+  "SNA_RAS",
+  "COURIER",
+] as const;
 export const PreferredSenderSchema = z.enum(PREFERRED_SENDERS);
 export type PreferredSender = z.infer<typeof PreferredSenderSchema>;
 export const preferredSenderLabels: Record<PreferredSender, string> = {

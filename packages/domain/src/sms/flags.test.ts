@@ -124,8 +124,16 @@ describe("documented bit values (domain.md §5.7–5.8)", () => {
 
   it("documented defaults", () => {
     expect(DEFAULT_REMOTE_CLIENT_FLAGS).toBe(48);
-    expect(RemoteClientFlags.namesOf(DEFAULT_REMOTE_CLIENT_FLAGS)).toEqual(["DOWNLOAD_FROM_LOCAL_DISPPOINT", "DONT_RUN_NO_LOCAL_DISPPOINT"]);
-    expect(ProgramFlags.namesOf(DEFAULT_PROGRAM_FLAGS).sort()).toEqual(["EVERYUSER", "UNATTENDED", "USERCONTEXT", "USEUNCPATH"]);
+    expect(RemoteClientFlags.namesOf(DEFAULT_REMOTE_CLIENT_FLAGS)).toEqual([
+      "DOWNLOAD_FROM_LOCAL_DISPPOINT",
+      "DONT_RUN_NO_LOCAL_DISPPOINT",
+    ]);
+    expect(ProgramFlags.namesOf(DEFAULT_PROGRAM_FLAGS).sort()).toEqual([
+      "EVERYUSER",
+      "UNATTENDED",
+      "USERCONTEXT",
+      "USEUNCPATH",
+    ]);
   });
 
   it("formats words like the SMS documentation", () => {

@@ -95,19 +95,44 @@ function defineFlagWord<const B extends readonly FlagBit[]>(name: string, bits: 
 
 /** `SMS_Advertisement.AdvertFlags` (domain.md §5.8). */
 export const AdvertFlags = defineFlagWord("AdvertFlags", [
-  { name: "IMMEDIATE", bit: 0x00000020, meaning: "Announce and run as soon as possible (makes the advertisement mandatory)", era: "SMS" },
+  {
+    name: "IMMEDIATE",
+    bit: 0x00000020,
+    meaning: "Announce and run as soon as possible (makes the advertisement mandatory)",
+    era: "SMS",
+  },
   { name: "ONSYSTEMSTARTUP", bit: 0x00000100, meaning: "Announce at system start-up", era: "SMS" },
   { name: "ONUSERLOGON", bit: 0x00000200, meaning: "Announce at user logon (mandatory)", era: "SMS" },
-  { name: "ONUSERLOGOFF", bit: 0x00000400, meaning: "Announce at user logoff (mandatory; the program needs NOUSERLOGGEDIN)", era: "SMS" },
-  { name: "NO_DISPLAY", bit: 0x02000000, meaning: "Users may not run the program independently of its assignments", era: "SMS" },
-  { name: "ONSLOWNET", bit: 0x04000000, meaning: "Assignments are mandatory over a slow network connection", era: "SMS" },
+  {
+    name: "ONUSERLOGOFF",
+    bit: 0x00000400,
+    meaning: "Announce at user logoff (mandatory; the program needs NOUSERLOGGEDIN)",
+    era: "SMS",
+  },
+  {
+    name: "NO_DISPLAY",
+    bit: 0x02000000,
+    meaning: "Users may not run the program independently of its assignments",
+    era: "SMS",
+  },
+  {
+    name: "ONSLOWNET",
+    bit: 0x04000000,
+    meaning: "Assignments are mandatory over a slow network connection",
+    era: "SMS",
+  },
 ] as const);
 export type AdvertFlagName = (typeof AdvertFlags.bits)[number]["name"];
 
 /** `SMS_Program.ProgramFlags` (domain.md §5.7). */
 export const ProgramFlags = defineFlagWord("ProgramFlags", [
   { name: "COUNTDOWN", bit: 0x00000400, meaning: "The countdown dialog is not shown", era: "SMS" },
-  { name: "DISABLED", bit: 0x00001000, meaning: "The program is disabled on computers where it is advertised", era: "SMS" },
+  {
+    name: "DISABLED",
+    bit: 0x00001000,
+    meaning: "The program is disabled on computers where it is advertised",
+    era: "SMS",
+  },
   { name: "UNATTENDED", bit: 0x00002000, meaning: "The program needs no user interaction", era: "SMS" },
   { name: "USERCONTEXT", bit: 0x00004000, meaning: "Runs only when a user is logged on", era: "SMS" },
   { name: "ADMINRIGHTS", bit: 0x00008000, meaning: "Runs with local administrator rights", era: "SMS" },
@@ -115,14 +140,24 @@ export const ProgramFlags = defineFlagWord("ProgramFlags", [
   { name: "NOUSERLOGGEDIN", bit: 0x00020000, meaning: "Runs only when no user is logged on", era: "SMS" },
   { name: "OKTOQUIT", bit: 0x00040000, meaning: "The program itself restarts the computer", era: "SMS" },
   { name: "OKTOREBOOT", bit: 0x00080000, meaning: "SMS restarts the computer after the program succeeds", era: "SMS" },
-  { name: "USEUNCPATH", bit: 0x00100000, meaning: "Uses a UNC path to the distribution point (no drive letter)", era: "SMS" },
+  {
+    name: "USEUNCPATH",
+    bit: 0x00100000,
+    meaning: "Uses a UNC path to the distribution point (no drive letter)",
+    era: "SMS",
+  },
   { name: "PERSISTCONNECTION", bit: 0x00200000, meaning: "Keeps the drive mapping after the program ends", era: "SMS" },
   { name: "RUNMINIMIZED", bit: 0x00400000, meaning: "Runs minimised", era: "SMS" },
   { name: "RUNMAXIMIZED", bit: 0x00800000, meaning: "Runs maximised", era: "SMS" },
   { name: "HIDEWINDOW", bit: 0x01000000, meaning: "Runs hidden", era: "SMS" },
   { name: "OKTOLOGOFF", bit: 0x02000000, meaning: "SMS logs the user off after the program succeeds", era: "SMS" },
   { name: "ANY_PLATFORM", bit: 0x08000000, meaning: "Skips the platform check", era: "SMS" },
-  { name: "SUPPORT_UNINSTALL", bit: 0x20000000, meaning: "Runs the registered uninstall when the advertisement expires", era: "CM07" },
+  {
+    name: "SUPPORT_UNINSTALL",
+    bit: 0x20000000,
+    meaning: "Runs the registered uninstall when the advertisement expires",
+    era: "CM07",
+  },
 ] as const);
 export type ProgramFlagName = (typeof ProgramFlags.bits)[number]["name"];
 
@@ -131,11 +166,31 @@ export type ProgramFlagName = (typeof ProgramFlags.bits)[number]["name"];
  * property in WMI is unverified [U]; its Advanced Client tab had the same choices.
  */
 export const RemoteClientFlags = defineFlagWord("RemoteClientFlags", [
-  { name: "RUN_FROM_LOCAL_DISPPOINT", bit: 0x00000008, meaning: "Local DP available: run the program from the distribution point", era: "SMS" },
-  { name: "DOWNLOAD_FROM_LOCAL_DISPPOINT", bit: 0x00000010, meaning: "Local DP available: download the program, then run it locally", era: "SMS" },
+  {
+    name: "RUN_FROM_LOCAL_DISPPOINT",
+    bit: 0x00000008,
+    meaning: "Local DP available: run the program from the distribution point",
+    era: "SMS",
+  },
+  {
+    name: "DOWNLOAD_FROM_LOCAL_DISPPOINT",
+    bit: 0x00000010,
+    meaning: "Local DP available: download the program, then run it locally",
+    era: "SMS",
+  },
   { name: "DONT_RUN_NO_LOCAL_DISPPOINT", bit: 0x00000020, meaning: "No local DP: do not run the program", era: "SMS" },
-  { name: "DOWNLOAD_FROM_REMOTE_DISPPOINT", bit: 0x00000040, meaning: "No local DP: download the program from a remote distribution point", era: "SMS" },
-  { name: "RUN_FROM_REMOTE_DISPPOINT", bit: 0x00000080, meaning: "No local DP: run the program from a remote distribution point", era: "CM07" },
+  {
+    name: "DOWNLOAD_FROM_REMOTE_DISPPOINT",
+    bit: 0x00000040,
+    meaning: "No local DP: download the program from a remote distribution point",
+    era: "SMS",
+  },
+  {
+    name: "RUN_FROM_REMOTE_DISPPOINT",
+    bit: 0x00000080,
+    meaning: "No local DP: run the program from a remote distribution point",
+    era: "CM07",
+  },
   { name: "RERUN_ALWAYS", bit: 0x00000800, meaning: "Always rerun the program", era: "CM07" },
   { name: "RERUN_NEVER", bit: 0x00001000, meaning: "Never rerun the program", era: "CM07" },
   { name: "RERUN_IF_FAILED", bit: 0x00002000, meaning: "Rerun if the previous attempt failed", era: "CM07" },
@@ -150,4 +205,5 @@ export const DEFAULT_REMOTE_CLIENT_FLAGS = 0x30;
 export const DEFAULT_PROGRAM_FLAGS = ProgramFlags.fromNames(["UNATTENDED", "USERCONTEXT", "EVERYUSER", "USEUNCPATH"]);
 
 /** Formats a flag word the way SMS documentation prints it, e.g. `0x04000000`. */
-export const formatFlagWord = (word: number): string => `0x${toUint32(word).toString(16).toUpperCase().padStart(8, "0")}`;
+export const formatFlagWord = (word: number): string =>
+  `0x${toUint32(word).toString(16).toUpperCase().padStart(8, "0")}`;

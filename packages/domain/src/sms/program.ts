@@ -8,7 +8,8 @@ import { ProgramFlags, type ProgramFlagName } from "./flags.js";
  */
 
 export type AfterRunning = "NO_ACTION" | "SMS_RESTARTS_COMPUTER" | "PROGRAM_RESTARTS_COMPUTER" | "SMS_LOGS_USER_OFF";
-export type ProgramCanRun = "ONLY_WHEN_USER_LOGGED_ON" | "WHETHER_OR_NOT_USER_LOGGED_ON" | "ONLY_WHEN_NO_USER_LOGGED_ON";
+export type ProgramCanRun =
+  "ONLY_WHEN_USER_LOGGED_ON" | "WHETHER_OR_NOT_USER_LOGGED_ON" | "ONLY_WHEN_NO_USER_LOGGED_ON";
 export type RunWindow = "NORMAL" | "MINIMIZED" | "MAXIMIZED" | "HIDDEN";
 export type RunMode = "USER_RIGHTS" | "ADMIN_RIGHTS";
 export type WhenAssigned = "ONCE_FOR_FIRST_USER" | "ONCE_FOR_EVERY_USER";
@@ -42,7 +43,11 @@ export function programView(programFlags: number): ProgramView {
         : f.OKTOLOGOFF
           ? "SMS_LOGS_USER_OFF"
           : "NO_ACTION",
-    runWhen: f.NOUSERLOGGEDIN ? "ONLY_WHEN_NO_USER_LOGGED_ON" : f.USERCONTEXT ? "ONLY_WHEN_USER_LOGGED_ON" : "WHETHER_OR_NOT_USER_LOGGED_ON",
+    runWhen: f.NOUSERLOGGEDIN
+      ? "ONLY_WHEN_NO_USER_LOGGED_ON"
+      : f.USERCONTEXT
+        ? "ONLY_WHEN_USER_LOGGED_ON"
+        : "WHETHER_OR_NOT_USER_LOGGED_ON",
     runMode: f.ADMINRIGHTS ? "ADMIN_RIGHTS" : "USER_RIGHTS",
     runWindow: f.HIDEWINDOW ? "HIDDEN" : f.RUNMAXIMIZED ? "MAXIMIZED" : f.RUNMINIMIZED ? "MINIMIZED" : "NORMAL",
     whenAssigned: f.EVERYUSER ? "ONCE_FOR_EVERY_USER" : "ONCE_FOR_FIRST_USER",
@@ -86,11 +91,18 @@ export const whenAssignedLabels: Record<WhenAssigned, string> = {
 };
 
 /** Sets the "halt" bit (domain.md §3.4 R1) without touching any other bit. */
-export const withProgramDisabled = (programFlags: number, disabled: boolean): number => ProgramFlags.with(programFlags, "DISABLED", disabled);
+export const withProgramDisabled = (programFlags: number, disabled: boolean): number =>
+  ProgramFlags.with(programFlags, "DISABLED", disabled);
 
 const EXCLUSIVE_GROUPS: readonly { names: readonly ProgramFlagName[]; message: string }[] = [
-  { names: ["USERCONTEXT", "NOUSERLOGGEDIN"], message: "A program cannot run both only when a user is logged on and only when no user is logged on" },
-  { names: ["RUNMINIMIZED", "RUNMAXIMIZED", "HIDEWINDOW"], message: "Choose one run window: minimized, maximized or hidden" },
+  {
+    names: ["USERCONTEXT", "NOUSERLOGGEDIN"],
+    message: "A program cannot run both only when a user is logged on and only when no user is logged on",
+  },
+  {
+    names: ["RUNMINIMIZED", "RUNMAXIMIZED", "HIDEWINDOW"],
+    message: "Choose one run window: minimized, maximized or hidden",
+  },
   { names: ["OKTOQUIT", "OKTOREBOOT", "OKTOLOGOFF"], message: "Choose one action after running" },
 ];
 

@@ -59,7 +59,9 @@ export function businessHoursSchedule(opts: {
 }): HourUsage[][] {
   const { inside, outside, fromHour = 8, toHour = 18, days = [1, 2, 3, 4, 5] } = opts;
   return Array.from({ length: DAYS_PER_WEEK }, (_, d) =>
-    Array.from({ length: HOURS_PER_DAY }, (_, h) => (days.includes(d) && h >= fromHour && h < toHour ? inside : outside)),
+    Array.from({ length: HOURS_PER_DAY }, (_, h) =>
+      days.includes(d) && h >= fromHour && h < toHour ? inside : outside,
+    ),
   );
 }
 

@@ -17,7 +17,8 @@ import {
   SiteSystemSchema,
 } from "./schemas.js";
 
-const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }) => (r.success ? [] : (r.error?.issues.map((i) => i.message) ?? []));
+const messages = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  r.success ? [] : (r.error?.issues.map((i) => i.message) ?? []);
 
 describe("sites", () => {
   it("site codes are three characters A–Z / 0–9", () => {
@@ -26,16 +27,24 @@ describe("sites", () => {
   });
 
   it("hierarchy rules", () => {
-    expect(SiteSchema.safeParse({ siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null }).success).toBe(true);
-    expect(messages(SiteSchema.safeParse({ siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: "LON" }))).toEqual(["The central site has no parent site"]);
-    expect(messages(SiteSchema.safeParse({ siteCode: "MAN", name: "Manchester", type: "SECONDARY", parentSiteCode: null }))).toEqual([
-      "A secondary site needs a parent primary site",
-    ]);
+    expect(
+      SiteSchema.safeParse({ siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null }).success,
+    ).toBe(true);
+    expect(
+      messages(SiteSchema.safeParse({ siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: "LON" })),
+    ).toEqual(["The central site has no parent site"]);
+    expect(
+      messages(SiteSchema.safeParse({ siteCode: "MAN", name: "Manchester", type: "SECONDARY", parentSiteCode: null })),
+    ).toEqual(["A secondary site needs a parent primary site"]);
   });
 
   it("site systems: roles unique, patch infrastructure derived", () => {
-    expect(SiteSystemSchema.safeParse({ serverName: "CENSMS01", siteCode: "CEN", roles: ["SITE_SERVER", "DP"] }).success).toBe(true);
-    expect(SiteSystemSchema.safeParse({ serverName: "CENSMS01", siteCode: "CEN", roles: ["DP", "DP"] }).success).toBe(false);
+    expect(
+      SiteSystemSchema.safeParse({ serverName: "CENSMS01", siteCode: "CEN", roles: ["SITE_SERVER", "DP"] }).success,
+    ).toBe(true);
+    expect(SiteSystemSchema.safeParse({ serverName: "CENSMS01", siteCode: "CEN", roles: ["DP", "DP"] }).success).toBe(
+      false,
+    );
     expect(isPatchInfrastructure(["DP"])).toBe(true);
     expect(isPatchInfrastructure([])).toBe(false);
   });
@@ -54,7 +63,9 @@ describe("addresses", () => {
   it("schedules are exactly 7 × 24 values in 1..4", () => {
     expect(AddressScheduleSchema.safeParse(openAddressSchedule()).success).toBe(true);
     expect(AddressScheduleSchema.safeParse(businessHoursSchedule({ inside: 3, outside: 1 })).success).toBe(true);
-    expect(messages(AddressScheduleSchema.safeParse(openAddressSchedule().slice(0, 6)))).toEqual(["The schedule has exactly 7 days"]);
+    expect(messages(AddressScheduleSchema.safeParse(openAddressSchedule().slice(0, 6)))).toEqual([
+      "The schedule has exactly 7 days",
+    ]);
     const short = openAddressSchedule();
     short[3] = short[3]!.slice(0, 23);
     expect(messages(AddressScheduleSchema.safeParse(short))).toEqual(["Each day has exactly 24 hourly values"]);
@@ -73,7 +84,9 @@ describe("addresses", () => {
     expect(RateLimitSchema.safeParse({ mode: "PULSE", blockSizeKB: 3, delaySeconds: 0 }).success).toBe(false);
     expect(RateLimitSchema.safeParse({ mode: "HOURLY_LIMIT", hourlyLimitPct: Array(24).fill(50) }).success).toBe(true);
     expect(RateLimitSchema.safeParse({ mode: "HOURLY_LIMIT", hourlyLimitPct: Array(24).fill(0) }).success).toBe(false);
-    expect(RateLimitSchema.safeParse({ mode: "HOURLY_LIMIT", hourlyLimitPct: Array(24).fill(101) }).success).toBe(false);
+    expect(RateLimitSchema.safeParse({ mode: "HOURLY_LIMIT", hourlyLimitPct: Array(24).fill(101) }).success).toBe(
+      false,
+    );
     expect(RateLimitSchema.safeParse({ mode: "HOURLY_LIMIT", hourlyLimitPct: Array(23).fill(50) }).success).toBe(false);
   });
 
@@ -114,15 +127,37 @@ describe("packages, programs, computers", () => {
   });
 
   it("programs reject conflicting flags", () => {
-    const p = { packageId: "CEN0001A", programName: "Install", commandLine: "WindowsXP-KB835732-x86-ENU.exe /quiet /norestart", programFlags: DEFAULT_PROGRAM_FLAGS, maxRunMinutes: 60, kind: "INSTALL", checksUpdatePresent: false };
+    const p = {
+      packageId: "CEN0001A",
+      programName: "Install",
+      commandLine: "WindowsXP-KB835732-x86-ENU.exe /quiet /norestart",
+      programFlags: DEFAULT_PROGRAM_FLAGS,
+      maxRunMinutes: 60,
+      kind: "INSTALL",
+      checksUpdatePresent: false,
+    };
     expect(ProgramSchema.safeParse(p).success).toBe(true);
-    const r = ProgramSchema.safeParse({ ...p, programFlags: ProgramFlags.fromNames(["USERCONTEXT", "NOUSERLOGGEDIN"]) });
+    const r = ProgramSchema.safeParse({
+      ...p,
+      programFlags: ProgramFlags.fromNames(["USERCONTEXT", "NOUSERLOGGEDIN"]),
+    });
     expect(r.success).toBe(false);
     expect(ProgramSchema.safeParse({ ...p, programFlags: 2 ** 32 }).success).toBe(false);
   });
 
   it("computer names are NetBIOS names", () => {
-    const c = { resourceId: 1, name: "LON-WS00001", siteCode: "LON", os: "Windows XP Professional", clientType: "ADVANCED", isLaptop: false, connectionProfile: "LAN", boundaryId: "b1", isPatchInfrastructure: false, lastSeenAt: null };
+    const c = {
+      resourceId: 1,
+      name: "LON-WS00001",
+      siteCode: "LON",
+      os: "Windows XP Professional",
+      clientType: "ADVANCED",
+      isLaptop: false,
+      connectionProfile: "LAN",
+      boundaryId: "b1",
+      isPatchInfrastructure: false,
+      lastSeenAt: null,
+    };
     expect(ComputerSchema.safeParse(c).success).toBe(true);
     expect(ComputerSchema.safeParse({ ...c, name: "A-NAME-THAT-IS-TOO-LONG" }).success).toBe(false);
   });
@@ -150,11 +185,17 @@ describe("advertisements", () => {
   });
 
   it("expiry must come after the start time", () => {
-    expect(messages(AdvertisementSchema.safeParse({ ...ad, expirationTime: "2026-03-10T09:00:00Z" }))).toContain("The advertisement must expire after its start time");
+    expect(messages(AdvertisementSchema.safeParse({ ...ad, expirationTime: "2026-03-10T09:00:00Z" }))).toContain(
+      "The advertisement must expire after its start time",
+    );
   });
 
   it("ONSLOWNET / NO_DISPLAY only on mandatory advertisements", () => {
-    const r = AdvertisementSchema.safeParse({ ...ad, assignedSchedule: [], advertFlags: AdvertFlags.fromNames(["ONSLOWNET", "NO_DISPLAY"]) });
+    const r = AdvertisementSchema.safeParse({
+      ...ad,
+      assignedSchedule: [],
+      advertFlags: AdvertFlags.fromNames(["ONSLOWNET", "NO_DISPLAY"]),
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join("."))).toEqual(["advertFlags", "advertFlags"]);
   });
@@ -164,7 +205,15 @@ describe("advertisements", () => {
   });
 
   it("status message payload", () => {
-    const m = { messageId: 10008, machineName: "LON-WS00001", resourceId: 1, siteCode: "LON", advertisementId: "CEN20001", time: "2026-03-10T10:05:00.000Z", exitCode: 3010 };
+    const m = {
+      messageId: 10008,
+      machineName: "LON-WS00001",
+      resourceId: 1,
+      siteCode: "LON",
+      advertisementId: "CEN20001",
+      time: "2026-03-10T10:05:00.000Z",
+      exitCode: 3010,
+    };
     expect(ClientStatusMessageSchema.safeParse(m).success).toBe(true);
     expect(ClientStatusMessageSchema.safeParse({ ...m, time: "yesterday" }).success).toBe(false);
   });

@@ -30,17 +30,28 @@ import { DAYS_PER_WEEK, HOURS_PER_DAY } from "./schedule.js";
  * are not SMS properties but inputs the forecast and simulator need.
  */
 
-export const SiteCodeSchema = z.string({ message: "Enter a site code" }).regex(/^[A-Z0-9]{3}$/, "A site code is three characters, A–Z or 0–9, e.g. CEN");
+export const SiteCodeSchema = z
+  .string({ message: "Enter a site code" })
+  .regex(/^[A-Z0-9]{3}$/, "A site code is three characters, A–Z or 0–9, e.g. CEN");
 export type SiteCode = z.infer<typeof SiteCodeSchema>;
 
 /** Package, advertisement and collection IDs: site code + five hex digits, e.g. `CEN00012`. */
 const smsObjectId = (what: string) =>
-  z.string({ message: `Enter a ${what} ID` }).regex(/^[A-Z0-9]{3}[0-9A-F]{5}$/, `A ${what} ID is a site code followed by five hexadecimal digits, e.g. CEN0001A`);
+  z
+    .string({ message: `Enter a ${what} ID` })
+    .regex(
+      /^[A-Z0-9]{3}[0-9A-F]{5}$/,
+      `A ${what} ID is a site code followed by five hexadecimal digits, e.g. CEN0001A`,
+    );
 export const PackageIdSchema = smsObjectId("package");
 export const AdvertisementIdSchema = smsObjectId("advertisement");
 export const CollectionIdSchema = smsObjectId("collection");
 
-export const ResourceIdSchema = z.number({ message: "Enter a resource ID" }).int("A resource ID is a whole number").min(1, "A resource ID is positive").max(0xffffffff, "A resource ID fits in 32 bits");
+export const ResourceIdSchema = z
+  .number({ message: "Enter a resource ID" })
+  .int("A resource ID is a whole number")
+  .min(1, "A resource ID is positive")
+  .max(0xffffffff, "A resource ID fits in 32 bits");
 
 export const FlagWordSchema = z
   .number({ message: "Enter a flag word" })
@@ -49,7 +60,11 @@ export const FlagWordSchema = z
   .max(0xffffffff, "A flag word is an unsigned 32-bit number");
 
 /** Minutes east of UTC; the sending site's schedule hours are local hours [P]. */
-export const UtcOffsetMinutesSchema = z.number().int().min(-720, "UTC offsets run from -12:00").max(840, "UTC offsets run to +14:00");
+export const UtcOffsetMinutesSchema = z
+  .number()
+  .int()
+  .min(-720, "UTC offsets run from -12:00")
+  .max(840, "UTC offsets run to +14:00");
 
 export const SiteSchema = z
   .object({
@@ -64,7 +79,11 @@ export const SiteSchema = z
       ctx.addIssue({ code: "custom", path: ["parentSiteCode"], message: "The central site has no parent site" });
     }
     if (s.type === "SECONDARY" && s.parentSiteCode === null) {
-      ctx.addIssue({ code: "custom", path: ["parentSiteCode"], message: "A secondary site needs a parent primary site" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["parentSiteCode"],
+        message: "A secondary site needs a parent primary site",
+      });
     }
     if (s.parentSiteCode === s.siteCode) {
       ctx.addIssue({ code: "custom", path: ["parentSiteCode"], message: "A site cannot be its own parent" });
@@ -105,10 +124,18 @@ export const BoundarySchema = z
   })
   .superRefine((b, ctx) => {
     if (b.kind === "IP_SUBNET" && !IP_SUBNET_RE.test(b.value)) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "An IP subnet boundary looks like 10.20.0.0 or 10.20.0.0/16" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: "An IP subnet boundary looks like 10.20.0.0 or 10.20.0.0/16",
+      });
     }
     if (b.kind === "IP_RANGE" && !IP_RANGE_RE.test(b.value)) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "An IP range boundary looks like 10.20.0.1-10.20.3.254" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: "An IP range boundary looks like 10.20.0.1-10.20.3.254",
+      });
     }
   });
 export type Boundary = z.infer<typeof BoundarySchema>;
@@ -119,7 +146,9 @@ export const HourUsageSchema = z.union([z.literal(1), z.literal(2), z.literal(3)
 
 /** `UsageSchedule`: exactly 7 days × 24 hours of HourUsage codes; day 0 is Sunday. */
 export const AddressScheduleSchema = z
-  .array(z.array(HourUsageSchema).length(HOURS_PER_DAY, "Each day has exactly 24 hourly values"), { message: "Enter the availability schedule" })
+  .array(z.array(HourUsageSchema).length(HOURS_PER_DAY, "Each day has exactly 24 hourly values"), {
+    message: "Enter the availability schedule",
+  })
   .length(DAYS_PER_WEEK, "The schedule has exactly 7 days");
 
 /** Pulse-mode limits of the Rate Limits tab; the UI ranges are recalled [U]. */
@@ -146,7 +175,13 @@ export const RateLimitSchema = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("HOURLY_LIMIT"),
     hourlyLimitPct: z
-      .array(z.number().int("A limit is a whole percentage").min(1, "A limit is at least 1 %").max(100, "A limit is at most 100 %"))
+      .array(
+        z
+          .number()
+          .int("A limit is a whole percentage")
+          .min(1, "A limit is at least 1 %")
+          .max(100, "A limit is at most 100 %"),
+      )
       .length(HOURS_PER_DAY, "Give a limit for each of the 24 hours"),
   }),
 ]);
@@ -166,12 +201,19 @@ export const AddressSchema = z
     /** [P] Link bandwidth; SMS does not know it, the forecast and the simulator need it. */
     bandwidthKbps: z.number().positive("Link bandwidth must be positive"),
   })
-  .refine((a) => a.siteCode !== a.destSiteCode, { path: ["destSiteCode"], message: "An address points to another site" });
+  .refine((a) => a.siteCode !== a.destSiteCode, {
+    path: ["destSiteCode"],
+    message: "An address points to another site",
+  });
 export type Address = z.infer<typeof AddressSchema>;
 
 export const CollectionRuleSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("DIRECT"), resourceId: ResourceIdSchema, name: z.string().optional() }),
-  z.object({ type: z.literal("QUERY"), name: z.string().trim().min(1, "Name the query rule"), query: z.string().trim().min(1, "Enter the WQL query") }),
+  z.object({
+    type: z.literal("QUERY"),
+    name: z.string().trim().min(1, "Name the query rule"),
+    query: z.string().trim().min(1, "Enter the WQL query"),
+  }),
 ]);
 export type CollectionRule = z.infer<typeof CollectionRuleSchema>;
 
@@ -185,7 +227,10 @@ export const CollectionSchema = z
     /** Evaluated membership (resource IDs), as of the last evaluation. */
     memberResourceIds: z.array(ResourceIdSchema).optional(),
   })
-  .refine((c) => c.parentCollectionId !== c.collectionId, { path: ["parentCollectionId"], message: "A collection cannot be its own parent" });
+  .refine((c) => c.parentCollectionId !== c.collectionId, {
+    path: ["parentCollectionId"],
+    message: "A collection cannot be its own parent",
+  });
 export type Collection = z.infer<typeof CollectionSchema>;
 
 export const ComputerSchema = z.object({
@@ -227,7 +272,10 @@ export const PackageSchema = z
     kind: PackageKindSchema,
     updateIds: z.array(z.string().min(1)),
   })
-  .refine((p) => p.deltaSizeKB === undefined || p.deltaSizeKB <= p.sizeKB, { path: ["deltaSizeKB"], message: "A delta cannot be larger than the package" });
+  .refine((p) => p.deltaSizeKB === undefined || p.deltaSizeKB <= p.sizeKB, {
+    path: ["deltaSizeKB"],
+    message: "A delta cannot be larger than the package",
+  });
 export type Package = z.infer<typeof PackageSchema>;
 
 export const PackageDpStatusSchema = z.object({
@@ -250,7 +298,12 @@ export const ProgramSchema = z
     commandLine: z.string().trim().min(1, "Enter the command line").max(255, "Use at most 255 characters"),
     comment: z.string().max(127).nullable().optional(),
     programFlags: FlagWordSchema,
-    maxRunMinutes: z.number().int().min(1).max(MAX_RUN_MINUTES_MAX, `The maximum allowed run time is ${MAX_RUN_MINUTES_MAX} minutes`).nullable(),
+    maxRunMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RUN_MINUTES_MAX, `The maximum allowed run time is ${MAX_RUN_MINUTES_MAX} minutes`)
+      .nullable(),
     dependentProgram: z.string().max(100).nullable().optional(),
     kind: ProgramKindSchema,
     /** Rollback option A: the program first checks the update is present (domain.md §3.4). */
@@ -258,7 +311,8 @@ export const ProgramSchema = z
   })
   .superRefine((p, ctx) => {
     if (!isUint32(p.programFlags)) return; // already reported by FlagWordSchema
-    for (const message of programFlagConflicts(p.programFlags)) ctx.addIssue({ code: "custom", path: ["programFlags"], message });
+    for (const message of programFlagConflicts(p.programFlags))
+      ctx.addIssue({ code: "custom", path: ["programFlags"], message });
   });
 export type Program = z.infer<typeof ProgramSchema>;
 
@@ -289,15 +343,24 @@ export const AdvertisementSchema = z
   })
   .superRefine((a, ctx) => {
     if (a.expirationTime !== null && Date.parse(a.expirationTime) <= Date.parse(a.presentTime)) {
-      ctx.addIssue({ code: "custom", path: ["expirationTime"], message: "The advertisement must expire after its start time" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["expirationTime"],
+        message: "The advertisement must expire after its start time",
+      });
     }
     a.assignedSchedule.forEach((t, i) => {
       if (a.expirationTime !== null && Date.parse(t.startTime) >= Date.parse(a.expirationTime)) {
-        ctx.addIssue({ code: "custom", path: ["assignedSchedule", i, "startTime"], message: "A mandatory assignment must start before the advertisement expires" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["assignedSchedule", i, "startTime"],
+          message: "A mandatory assignment must start before the advertisement expires",
+        });
       }
     });
     if (!isUint32(a.advertFlags) || !isUint32(a.remoteClientFlags)) return; // already reported by FlagWordSchema
-    for (const issue of advertisementFlagIssues(a)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+    for (const issue of advertisementFlagIssues(a))
+      ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
   });
 export type Advertisement = z.infer<typeof AdvertisementSchema>;
 

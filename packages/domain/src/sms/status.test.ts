@@ -103,7 +103,9 @@ describe("nextClientState", () => {
   });
 
   it("leaves unknown message IDs alone", () => {
-    expect(nextClientState(INITIAL_CLIENT_ADVERT_STATE, { messageId: 31337, time: at(1) })).toBe(INITIAL_CLIENT_ADVERT_STATE);
+    expect(nextClientState(INITIAL_CLIENT_ADVERT_STATE, { messageId: 31337, time: at(1) })).toBe(
+      INITIAL_CLIENT_ADVERT_STATE,
+    );
   });
 
   it("is order-independent and monotonic under 500 shuffled batches", () => {
@@ -115,7 +117,8 @@ describe("nextClientState", () => {
         const messageId = ids[Math.floor(r() * ids.length)] as number;
         // Few distinct minutes so same-time ties are common.
         const m: ClientStatusInput = { messageId, time: at(Math.floor(r() * 5)) };
-        if (messageId === 10006 || messageId === 10008) m.exitCode = messageId === 10006 ? [1603, 1618][Math.floor(r() * 2)] : [0, 3010][Math.floor(r() * 2)];
+        if (messageId === 10006 || messageId === 10008)
+          m.exitCode = messageId === 10006 ? [1603, 1618][Math.floor(r() * 2)] : [0, 3010][Math.floor(r() * 2)];
         return m;
       });
       const reference = foldClientState(msgs);

@@ -122,16 +122,70 @@ export interface AdvertStatusMessageInfo {
  * (domain.md §5.11, §9); the others are recalled product knowledge and marked `verified: false`.
  */
 export const ADVERT_STATUS_MESSAGES: readonly AdvertStatusMessageInfo[] = [
-  { messageId: 10002, state: "ACCEPTED", meaning: "Advertisement received; the program is available or scheduled", verified: true, severity: "INFORMATIONAL" }, // [F:S18 KB 277876]
-  { messageId: 10003, state: "EXPIRED", meaning: "Advertisement expired; the program can no longer run", verified: false, severity: "INFORMATIONAL" }, // [U] recalled, unverified
+  {
+    messageId: 10002,
+    state: "ACCEPTED",
+    meaning: "Advertisement received; the program is available or scheduled",
+    verified: true,
+    severity: "INFORMATIONAL",
+  }, // [F:S18 KB 277876]
+  {
+    messageId: 10003,
+    state: "EXPIRED",
+    meaning: "Advertisement expired; the program can no longer run",
+    verified: false,
+    severity: "INFORMATIONAL",
+  }, // [U] recalled, unverified
   { messageId: 10005, state: "RUNNING", meaning: "Program started", verified: false, severity: "INFORMATIONAL" }, // [U] domain.md §5.11
-  { messageId: 10006, state: "FAILED", meaning: "Program failed (non-zero exit code)", verified: false, severity: "ERROR" }, // [U] domain.md §5.11
-  { messageId: 10007, state: "FAILED", meaning: "Program failed according to its status MIF", verified: false, severity: "ERROR" }, // [U] domain.md §5.11
-  { messageId: 10008, state: "SUCCEEDED", meaning: "Program succeeded (judged from the exit code)", verified: true, severity: "INFORMATIONAL" }, // [F:S18 KB 916797]
-  { messageId: 10009, state: "SUCCEEDED", meaning: "Program succeeded (judged from a status MIF)", verified: true, severity: "INFORMATIONAL" }, // [F:S18 KB 916797]
-  { messageId: 10018, state: "REJECTED", meaning: "Advertisement rejected (e.g. platform not supported)", verified: false, severity: "WARNING" }, // [U] recalled, unverified
-  { messageId: 10073, state: "WAITING", meaning: "Waiting for a maintenance window (ConfigMgr 2007 only)", verified: false, severity: "INFORMATIONAL" }, // [F*:S18] not SMS 2003
-  { messageId: 65535, state: "ACCEPTED_NO_FURTHER_STATUS", meaning: "Pseudo-ID: accepted, no further status", verified: false, severity: "INFORMATIONAL" }, // [F*:S18]
+  {
+    messageId: 10006,
+    state: "FAILED",
+    meaning: "Program failed (non-zero exit code)",
+    verified: false,
+    severity: "ERROR",
+  }, // [U] domain.md §5.11
+  {
+    messageId: 10007,
+    state: "FAILED",
+    meaning: "Program failed according to its status MIF",
+    verified: false,
+    severity: "ERROR",
+  }, // [U] domain.md §5.11
+  {
+    messageId: 10008,
+    state: "SUCCEEDED",
+    meaning: "Program succeeded (judged from the exit code)",
+    verified: true,
+    severity: "INFORMATIONAL",
+  }, // [F:S18 KB 916797]
+  {
+    messageId: 10009,
+    state: "SUCCEEDED",
+    meaning: "Program succeeded (judged from a status MIF)",
+    verified: true,
+    severity: "INFORMATIONAL",
+  }, // [F:S18 KB 916797]
+  {
+    messageId: 10018,
+    state: "REJECTED",
+    meaning: "Advertisement rejected (e.g. platform not supported)",
+    verified: false,
+    severity: "WARNING",
+  }, // [U] recalled, unverified
+  {
+    messageId: 10073,
+    state: "WAITING",
+    meaning: "Waiting for a maintenance window (ConfigMgr 2007 only)",
+    verified: false,
+    severity: "INFORMATIONAL",
+  }, // [F*:S18] not SMS 2003
+  {
+    messageId: 65535,
+    state: "ACCEPTED_NO_FURTHER_STATUS",
+    meaning: "Pseudo-ID: accepted, no further status",
+    verified: false,
+    severity: "INFORMATIONAL",
+  }, // [F*:S18]
 ];
 
 const MESSAGE_BY_ID = new Map(ADVERT_STATUS_MESSAGES.map((m) => [m.messageId, m]));
@@ -161,13 +215,15 @@ export const EXIT_CODES = {
 /** Severity field values of SMS status messages [F*:S18]. */
 export const STATUS_SEVERITY_VALUE = { INFORMATIONAL: 0x40000000, WARNING: 0x80000000, ERROR: 0xc0000000 } as const;
 
-export const advertStatusMessageInfo = (messageId: number): AdvertStatusMessageInfo | undefined => MESSAGE_BY_ID.get(messageId);
+export const advertStatusMessageInfo = (messageId: number): AdvertStatusMessageInfo | undefined =>
+  MESSAGE_BY_ID.get(messageId);
 
 /** The client state a message moves to, or `undefined` for an ID we do not know. */
 export const clientStateOfMessage = (messageId: number): ClientState | undefined => MESSAGE_BY_ID.get(messageId)?.state;
 
 /** Exit code 3010 means "succeeded, restart required" for Windows Installer and update.exe. */
-export const isRebootExitCode = (exitCode: number | null | undefined): boolean => exitCode === EXIT_CODES.SUCCESS_REBOOT_REQUIRED;
+export const isRebootExitCode = (exitCode: number | null | undefined): boolean =>
+  exitCode === EXIT_CODES.SUCCESS_REBOOT_REQUIRED;
 
 /** Per client × advertisement, the shape of `ClientAdvertStatus` (domain.md §8.1). */
 export interface ClientAdvertState {
@@ -216,7 +272,13 @@ function compareKeys(a: Key, b: Key): number {
 }
 
 function keyOf(state: ClientState, timeMs: number, messageId: number, exitCode: number | null | undefined): Key {
-  return [trackOfState[state] === "EXECUTION" ? 1 : 0, timeMs, clientStateRank[state], messageId, exitCode ?? -Infinity];
+  return [
+    trackOfState[state] === "EXECUTION" ? 1 : 0,
+    timeMs,
+    clientStateRank[state],
+    messageId,
+    exitCode ?? -Infinity,
+  ];
 }
 
 function currentKey(s: ClientAdvertState): Key | null {
@@ -240,7 +302,10 @@ function currentKey(s: ClientAdvertState): Key | null {
  *
  * Unknown message IDs leave the state unchanged (same object returned).
  */
-export function nextClientState(current: ClientAdvertState | null | undefined, message: ClientStatusInput): ClientAdvertState {
+export function nextClientState(
+  current: ClientAdvertState | null | undefined,
+  message: ClientStatusInput,
+): ClientAdvertState {
   const cur = current ?? INITIAL_CLIENT_ADVERT_STATE;
   const state = clientStateOfMessage(message.messageId);
   if (state === undefined) return cur;
@@ -250,7 +315,10 @@ export function nextClientState(current: ClientAdvertState | null | undefined, m
   let next = cur;
 
   if (trackOfState[state] === "ACCEPTANCE") {
-    const accCur = cur.lastAcceptanceTime === null || cur.lastAcceptanceMessageId === null ? null : ([toMs(cur.lastAcceptanceTime), cur.lastAcceptanceMessageId] as const);
+    const accCur =
+      cur.lastAcceptanceTime === null || cur.lastAcceptanceMessageId === null
+        ? null
+        : ([toMs(cur.lastAcceptanceTime), cur.lastAcceptanceMessageId] as const);
     if (accCur === null || timeMs > accCur[0] || (timeMs === accCur[0] && message.messageId > accCur[1])) {
       next = { ...next, lastAcceptanceMessageId: message.messageId, lastAcceptanceTime: iso };
     }
@@ -264,11 +332,15 @@ export function nextClientState(current: ClientAdvertState | null | undefined, m
 }
 
 /** Folds many messages (any order) into one state. */
-export const foldClientState = (messages: Iterable<ClientStatusInput>, start?: ClientAdvertState | null): ClientAdvertState => {
+export const foldClientState = (
+  messages: Iterable<ClientStatusInput>,
+  start?: ClientAdvertState | null,
+): ClientAdvertState => {
   let s = start ?? INITIAL_CLIENT_ADVERT_STATE;
   for (const m of messages) s = nextClientState(s, m);
   return s;
 };
 
 /** States after which a client does nothing more for this advertisement unless it is rerun. */
-export const isTerminalClientState = (s: ClientState): boolean => s === "SUCCEEDED" || s === "FAILED" || s === "REJECTED" || s === "EXPIRED";
+export const isTerminalClientState = (s: ClientState): boolean =>
+  s === "SUCCEEDED" || s === "FAILED" || s === "REJECTED" || s === "EXPIRED";

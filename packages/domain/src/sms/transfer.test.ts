@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { businessHoursSchedule, hourUsageAllows, hourUsageAt, localDayHour, openAddressSchedule, uniformAddressSchedule } from "./schedule.js";
+import {
+  businessHoursSchedule,
+  hourUsageAllows,
+  hourUsageAt,
+  localDayHour,
+  openAddressSchedule,
+  uniformAddressSchedule,
+} from "./schedule.js";
 import { KB_PER_SECOND_PER_KBPS, arrivesBefore, linkCapacityKB, transferSeconds } from "./transfer.js";
 
 // Tuesday 2026-03-10 08:00 UTC.
@@ -33,8 +40,14 @@ describe("transferSeconds", () => {
   const rate = 1000 * KB_PER_SECOND_PER_KBPS; // KB/s
 
   it("unlimited, open schedule: size / bandwidth", () => {
-    expect(transferSeconds(5120, link, openAddressSchedule(), { mode: "UNLIMITED" }, TUE_0800, "LOW")).toBeCloseTo(5120 / rate, 6);
-    expect(transferSeconds(5120, { bandwidthKbps: 56 }, null, null, TUE_0800, "LOW")).toBeCloseTo(5120 / (56 * KB_PER_SECOND_PER_KBPS), 6);
+    expect(transferSeconds(5120, link, openAddressSchedule(), { mode: "UNLIMITED" }, TUE_0800, "LOW")).toBeCloseTo(
+      5120 / rate,
+      6,
+    );
+    expect(transferSeconds(5120, { bandwidthKbps: 56 }, null, null, TUE_0800, "LOW")).toBeCloseTo(
+      5120 / (56 * KB_PER_SECOND_PER_KBPS),
+      6,
+    );
     expect(transferSeconds(0, link, null, null, TUE_0800, "LOW")).toBe(0);
   });
 
@@ -68,13 +81,34 @@ describe("transferSeconds", () => {
   it("pulse mode: blocks of blockKB, each followed by the delay except the last", () => {
     // 1000 KB in 10 KB blocks with 5 s pauses: 100 blocks, 99 pauses.
     const blockTime = 10 / rate;
-    const secs = transferSeconds(1000, link, null, { mode: "PULSE", blockSizeKB: 10, delaySeconds: 5 }, TUE_0800, "LOW");
+    const secs = transferSeconds(
+      1000,
+      link,
+      null,
+      { mode: "PULSE", blockSizeKB: 10, delaySeconds: 5 },
+      TUE_0800,
+      "LOW",
+    );
     expect(secs).toBeCloseTo(100 * blockTime + 99 * 5, 6);
     // A partial last block.
-    const secs2 = transferSeconds(1005, link, null, { mode: "PULSE", blockSizeKB: 10, delaySeconds: 5 }, TUE_0800, "LOW");
+    const secs2 = transferSeconds(
+      1005,
+      link,
+      null,
+      { mode: "PULSE", blockSizeKB: 10, delaySeconds: 5 },
+      TUE_0800,
+      "LOW",
+    );
     expect(secs2).toBeCloseTo(1005 / rate + 100 * 5, 6);
     // Effective rate ≈ block / (block time + delay) over long transfers.
-    const long = transferSeconds(100_000, link, null, { mode: "PULSE", blockSizeKB: 4, delaySeconds: 2 }, TUE_0800, "LOW");
+    const long = transferSeconds(
+      100_000,
+      link,
+      null,
+      { mode: "PULSE", blockSizeKB: 4, delaySeconds: 2 },
+      TUE_0800,
+      "LOW",
+    );
     expect(long).toBeCloseTo(25_000 * (4 / rate) + 24_999 * 2, 3);
   });
 
@@ -82,7 +116,14 @@ describe("transferSeconds", () => {
     const s = businessHoursSchedule({ inside: 1, outside: 4, fromHour: 8, toHour: 9 });
     const cycle = 64 / rate + 30;
     const perHour = Math.floor(3600 / cycle) + 1; // blocks that start within one open hour (last may straddle)
-    const secs = transferSeconds(64 * (perHour + 1), link, s, { mode: "PULSE", blockSizeKB: 64, delaySeconds: 30 }, TUE_0800, "HIGH");
+    const secs = transferSeconds(
+      64 * (perHour + 1),
+      link,
+      s,
+      { mode: "PULSE", blockSizeKB: 64, delaySeconds: 30 },
+      TUE_0800,
+      "HIGH",
+    );
     expect(secs).toBeGreaterThan(24 * 3600);
     expect(secs).toBeLessThan(25 * 3600);
   });
@@ -95,7 +136,9 @@ describe("transferSeconds", () => {
     const t1730 = TUE_0800 + 9.5 * HOUR;
     expect(transferSeconds(rate * 2700, link, null, limit, t1730, "LOW")).toBeCloseTo(1800 + 1800, 6);
     // Local hours: a site at UTC-5 is at 03:00 when it is 08:00 UTC, so 100 %.
-    expect(transferSeconds(rate * 600, { bandwidthKbps: 1000, utcOffsetMinutes: -300 }, null, limit, TUE_0800, "LOW")).toBeCloseTo(600, 6);
+    expect(
+      transferSeconds(rate * 600, { bandwidthKbps: 1000, utcOffsetMinutes: -300 }, null, limit, TUE_0800, "LOW"),
+    ).toBeCloseTo(600, 6);
   });
 
   it("a package larger than the link can carry before the deadline misses it", () => {

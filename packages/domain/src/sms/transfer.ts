@@ -71,7 +71,8 @@ export function simulateTransfer(
   if (!(sizeKB > 0)) return { done: true, elapsedMs: 0, sentKB: 0 };
   const rateKBPerMs = (link.bandwidthKbps * KB_PER_SECOND_PER_KBPS) / 1000;
   if (!(rateKBPerMs > 0) || !Number.isFinite(rateKBPerMs)) return { done: false, elapsedMs: horizonMs, sentKB: 0 };
-  if (schedule && openHoursPerWeek(schedule, sendingPriority) === 0) return { done: false, elapsedMs: horizonMs, sentKB: 0 };
+  if (schedule && openHoursPerWeek(schedule, sendingPriority) === 0)
+    return { done: false, elapsedMs: horizonMs, sentKB: 0 };
 
   const offsetMs = (link.utcOffsetMinutes ?? 0) * 60_000;
   const rate = rateLimit ?? { mode: "UNLIMITED" as const };

@@ -3,7 +3,11 @@ import { RoleSchema } from "../auth/roles.js";
 import { PasswordSchema, UsernameSchema } from "../auth/auth.schemas.js";
 import { TimestampSchema, UuidSchema } from "../common/http.js";
 
-export const DisplayNameSchema = z.string({ message: "Enter a display name" }).trim().min(1, "Enter a display name").max(100, "Use at most 100 characters");
+export const DisplayNameSchema = z
+  .string({ message: "Enter a display name" })
+  .trim()
+  .min(1, "Enter a display name")
+  .max(100, "Use at most 100 characters");
 
 export const UserSchema = z
   .object({

@@ -49,10 +49,20 @@ export function checkChain(rows: ChainRow[], expectedPrev: string): { result: Ch
   let prev = expectedPrev;
   for (const row of rows) {
     if (row.prevHash !== prev) {
-      return { result: { ok: false, seq: row.seq, reason: "its link to the previous entry is broken (an entry before it was removed or altered)" }, lastHash: prev };
+      return {
+        result: {
+          ok: false,
+          seq: row.seq,
+          reason: "its link to the previous entry is broken (an entry before it was removed or altered)",
+        },
+        lastHash: prev,
+      };
     }
     if (auditHash(row.prevHash, row) !== row.hash) {
-      return { result: { ok: false, seq: row.seq, reason: "its content does not match its hash (the entry was altered)" }, lastHash: prev };
+      return {
+        result: { ok: false, seq: row.seq, reason: "its content does not match its hash (the entry was altered)" },
+        lastHash: prev,
+      };
     }
     prev = row.hash;
   }

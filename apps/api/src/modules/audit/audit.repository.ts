@@ -48,10 +48,18 @@ export const auditRepository = {
       ...(q.entityType ? { entityType: q.entityType } : {}),
       ...(q.entityId ? { entityId: q.entityId } : {}),
       ...(q.action ? (q.action.endsWith(".") ? { action: { startsWith: q.action } } : { action: q.action }) : {}),
-      ...(q.from || q.to ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) } } : {}),
+      ...(q.from || q.to
+        ? { at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) } }
+        : {}),
     };
     const [items, total] = await Promise.all([
-      db.auditEntry.findMany({ where, orderBy: { seq: "desc" }, skip: (q.page - 1) * q.pageSize, take: q.pageSize, select: chainSelect }),
+      db.auditEntry.findMany({
+        where,
+        orderBy: { seq: "desc" },
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
+        select: chainSelect,
+      }),
       db.auditEntry.count({ where }),
     ]);
     return { items, total };
@@ -60,10 +68,18 @@ export const auditRepository = {
   async facets(db: DbClient) {
     const [actions, entityTypes, actors] = await Promise.all([
       db.auditEntry.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
-      db.auditEntry.findMany({ distinct: ["entityType"], select: { entityType: true }, orderBy: { entityType: "asc" } }),
+      db.auditEntry.findMany({
+        distinct: ["entityType"],
+        select: { entityType: true },
+        orderBy: { entityType: "asc" },
+      }),
       db.auditEntry.findMany({ distinct: ["actorName"], select: { actorName: true }, orderBy: { actorName: "asc" } }),
     ]);
-    return { actions: actions.map((a) => a.action), entityTypes: entityTypes.map((e) => e.entityType), actors: actors.map((a) => a.actorName) };
+    return {
+      actions: actions.map((a) => a.action),
+      entityTypes: entityTypes.map((e) => e.entityType),
+      actors: actors.map((a) => a.actorName),
+    };
   },
 
   /** Reads the chain in seq order, a page at a time. */

@@ -9,7 +9,16 @@ const observer = await userWithRole(t, "OBSERVER");
 async function createUsers(n: number) {
   const results = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      admin.inject({ method: "POST", url: "/api/users", payload: { username: `audited-${i}-${Date.now() % 100000}`, displayName: `Audited ${i}`, role: "OBSERVER", password: "a long enough password" } }),
+      admin.inject({
+        method: "POST",
+        url: "/api/users",
+        payload: {
+          username: `audited-${i}-${Date.now() % 100000}`,
+          displayName: `Audited ${i}`,
+          role: "OBSERVER",
+          password: "a long enough password",
+        },
+      }),
     ),
   );
   for (const r of results) expect(r.statusCode).toBe(201);
@@ -25,23 +34,34 @@ async function tamper(sql: string) {
 describe("audit log", () => {
   it("lists entries newest first with filters and paging", async () => {
     await createUsers(3);
-    const all = (await observer.inject({ method: "GET", url: "/api/audit?action=user.create&pageSize=2" })).json<AuditPage>();
+    const all = (
+      await observer.inject({ method: "GET", url: "/api/audit?action=user.create&pageSize=2" })
+    ).json<AuditPage>();
     expect(all.total).toBeGreaterThanOrEqual(3);
     expect(all.items).toHaveLength(2);
     expect(BigInt(all.items[0]!.seq)).toBeGreaterThan(BigInt(all.items[1]!.seq));
-    const page2 = (await observer.inject({ method: "GET", url: "/api/audit?action=user.create&pageSize=2&page=2" })).json<AuditPage>();
+    const page2 = (
+      await observer.inject({ method: "GET", url: "/api/audit?action=user.create&pageSize=2&page=2" })
+    ).json<AuditPage>();
     expect(page2.items[0]!.seq).not.toBe(all.items[1]!.seq);
 
-    const byPrefix = (await observer.inject({ method: "GET", url: `/api/audit?action=auth.&actor=${admin.username}` })).json<AuditPage>();
+    const byPrefix = (
+      await observer.inject({ method: "GET", url: `/api/audit?action=auth.&actor=${admin.username}` })
+    ).json<AuditPage>();
     expect(byPrefix.items.map((i) => i.action)).toEqual(["auth.login"]);
 
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const none = (await observer.inject({ method: "GET", url: `/api/audit?from=${encodeURIComponent(future)}` })).json<AuditPage>();
+    const none = (
+      await observer.inject({ method: "GET", url: `/api/audit?from=${encodeURIComponent(future)}` })
+    ).json<AuditPage>();
     expect(none).toMatchObject({ items: [], total: 0 });
   });
 
   it("rejects an inverted time range with a clear 400", async () => {
-    const res = await observer.inject({ method: "GET", url: `/api/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z` });
+    const res = await observer.inject({
+      method: "GET",
+      url: `/api/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/from.*must not be after.*to/);
   });

@@ -77,7 +77,12 @@ export function createAuditService(db: DbClient) {
         const { result, lastHash } = checkChain(rows, prev);
         if (!result.ok) {
           const index = rows.findIndex((r) => r.seq === result.seq);
-          return { ok: false, checked: checked + index + 1, firstBrokenSeq: result.seq.toString(), reason: result.reason };
+          return {
+            ok: false,
+            checked: checked + index + 1,
+            firstBrokenSeq: result.seq.toString(),
+            reason: result.reason,
+          };
         }
         checked += rows.length;
         prev = lastHash;

@@ -7,7 +7,17 @@ export const authRepository = {
     return db.user.findUnique({ where: { username }, select: { ...sessionUserSelect, passwordHash: true } });
   },
 
-  createSession(db: DbClient, data: { tokenHash: string; csrfToken: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }) {
+  createSession(
+    db: DbClient,
+    data: {
+      tokenHash: string;
+      csrfToken: string;
+      userId: string;
+      expiresAt: Date;
+      ip: string | null;
+      userAgent: string | null;
+    },
+  ) {
     return db.session.create({ data, select: { id: true, expiresAt: true, csrfToken: true } });
   },
 

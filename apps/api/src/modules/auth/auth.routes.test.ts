@@ -9,7 +9,11 @@ const https = await buildTestApp({ trustProxy: true });
 describe("POST /api/auth/login", () => {
   it("signs in and sets an httpOnly, SameSite session cookie", async () => {
     const user = await createUser(t.db.prisma, { role: "ERT_LEAD" });
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "correct horse battery staple" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ user: { username: user.username, role: "ERT_LEAD" }, idleTimeoutSeconds: 1800 });
     const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
@@ -33,8 +37,18 @@ describe("POST /api/auth/login", () => {
 
   it("answers a wrong password and an unknown user with the same clear 401", async () => {
     const user = await createUser(t.db.prisma);
-    const wrong = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "nope" }, remoteAddress: "10.1.0.1" });
-    const unknown = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "nobody-here", password: "nope" }, remoteAddress: "10.1.0.1" });
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "nope" },
+      remoteAddress: "10.1.0.1",
+    });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: "nobody-here", password: "nope" },
+      remoteAddress: "10.1.0.1",
+    });
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ code: "UNAUTHENTICATED", message: "Wrong username or password." });
@@ -44,7 +58,11 @@ describe("POST /api/auth/login", () => {
 
   it("refuses a disabled account", async () => {
     const user = await createUser(t.db.prisma, { disabled: true });
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "correct horse battery staple" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -59,10 +77,20 @@ describe("POST /api/auth/login", () => {
   it("locks an account after 5 failures with 429 and Retry-After, even for the right password", async () => {
     const user = await createUser(t.db.prisma);
     for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "wrong" }, remoteAddress: `10.2.0.${i}` });
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username: user.username, password: "wrong" },
+        remoteAddress: `10.2.0.${i}`,
+      });
       expect(res.statusCode).toBe(401);
     }
-    const locked = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "correct horse battery staple" }, remoteAddress: "10.2.1.1" });
+    const locked = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+      remoteAddress: "10.2.1.1",
+    });
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers["retry-after"])).toBeGreaterThan(800);
     expect(locked.json().message).toMatch(/Try again in 15 minutes/);
@@ -71,12 +99,27 @@ describe("POST /api/auth/login", () => {
   it("throttles one IP address after 20 failures across accounts", async () => {
     const ip = "10.3.3.3";
     for (let i = 0; i < 20; i++) {
-      await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: `guess-${i}`, password: "x" }, remoteAddress: ip });
+      await t.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username: `guess-${i}`, password: "x" },
+        remoteAddress: ip,
+      });
     }
     const user = await createUser(t.db.prisma);
-    const fromThatIp = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "correct horse battery staple" }, remoteAddress: ip });
+    const fromThatIp = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+      remoteAddress: ip,
+    });
     expect(fromThatIp.statusCode).toBe(429);
-    const fromElsewhere = await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "correct horse battery staple" }, remoteAddress: "10.3.3.4" });
+    const fromElsewhere = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+      remoteAddress: "10.3.3.4",
+    });
     expect(fromElsewhere.statusCode).toBe(200);
   });
 });
@@ -99,23 +142,38 @@ describe("sessions", () => {
 
   it("expires a session that sat idle past the idle timeout", async () => {
     const client = await userWithRole(t, "OBSERVER");
-    await t.db.prisma.session.updateMany({ where: { csrfToken: client.session.csrfToken }, data: { lastSeenAt: new Date(Date.now() - 31 * 60_000) } });
+    await t.db.prisma.session.updateMany({
+      where: { csrfToken: client.session.csrfToken },
+      data: { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    });
     expect((await client.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
     expect(await t.db.prisma.session.count({ where: { csrfToken: client.session.csrfToken } })).toBe(0);
   });
 
   it("expires a session past its absolute lifetime even when active", async () => {
     const client = await userWithRole(t, "OBSERVER");
-    await t.db.prisma.session.updateMany({ where: { csrfToken: client.session.csrfToken }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.prisma.session.updateMany({
+      where: { csrfToken: client.session.csrfToken },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await client.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
   });
 
   it("refuses a state-changing request without the CSRF token", async () => {
     const client = await userWithRole(t, "OBSERVER");
-    const res = await t.app.inject({ method: "POST", url: "/api/auth/logout", cookies: { [SESSION_COOKIE]: client.cookie } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      cookies: { [SESSION_COOKIE]: client.cookie },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe("CSRF_FAILED");
-    const wrong = await t.app.inject({ method: "POST", url: "/api/auth/logout", cookies: { [SESSION_COOKIE]: client.cookie }, headers: { [CSRF_HEADER]: "forged" } });
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      cookies: { [SESSION_COOKIE]: client.cookie },
+      headers: { [CSRF_HEADER]: "forged" },
+    });
     expect(wrong.statusCode).toBe(403);
     // The session is still alive: nothing happened.
     expect((await client.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(200);
@@ -123,10 +181,17 @@ describe("sessions", () => {
 
   it("records sign-ins, failures and sign-outs in the audit log", async () => {
     const user = await createUser(t.db.prisma);
-    await t.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: user.username, password: "bad" }, remoteAddress: "10.4.4.4" });
+    await t.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "bad" },
+      remoteAddress: "10.4.4.4",
+    });
     const client = await login(t.app, user.username);
     await client.inject({ method: "POST", url: "/api/auth/logout" });
-    const actions = (await t.db.prisma.auditEntry.findMany({ where: { actorName: user.username }, orderBy: { seq: "asc" } })).map((e) => e.action);
+    const actions = (
+      await t.db.prisma.auditEntry.findMany({ where: { actorName: user.username }, orderBy: { seq: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["auth.login_failed", "auth.login", "auth.logout"]);
   });
 });

@@ -36,16 +36,22 @@ export function createAuthService(db: Db, settings: SessionSettings) {
   return {
     absoluteMs,
 
-    async login(input: LoginBody & { ip: string; userAgent: string | null; requestId: string }): Promise<{ token: string; session: Session }> {
+    async login(
+      input: LoginBody & { ip: string; userAgent: string | null; requestId: string },
+    ): Promise<{ token: string; session: Session }> {
       const now = new Date();
       const keys = [accountKey(input.username), ipKey(input.ip)];
       const throttles = await authRepository.findThrottles(db, keys);
       const lockedFor = lockedForSeconds(throttles, now);
       if (lockedFor > 0) {
         const minutes = Math.ceil(lockedFor / 60);
-        throw new AppError("RATE_LIMITED", `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
-          headers: { "retry-after": String(lockedFor) },
-        });
+        throw new AppError(
+          "RATE_LIMITED",
+          `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+          {
+            headers: { "retry-after": String(lockedFor) },
+          },
+        );
       }
 
       const user = await authRepository.findUserForLogin(db, input.username);
@@ -55,19 +61,35 @@ export function createAuthService(db: Db, settings: SessionSettings) {
       if (!user || user.disabled || !passwordOk) {
         await db.$transaction(async (tx) => {
           for (const key of keys) {
-            await authRepository.saveThrottle(tx, afterFailure(throttles.find((t) => t.key === key), key, now));
+            await authRepository.saveThrottle(
+              tx,
+              afterFailure(
+                throttles.find((t) => t.key === key),
+                key,
+                now,
+              ),
+            );
           }
           await recordAudit(tx, anonymous, {
             action: "auth.login_failed",
             entityType: "session",
-            after: { username: input.username, ip: input.ip, reason: !user ? "unknown user" : user.disabled ? "account disabled" : "wrong password" },
+            after: {
+              username: input.username,
+              ip: input.ip,
+              reason: !user ? "unknown user" : user.disabled ? "account disabled" : "wrong password",
+            },
           });
         });
         throw new AppError("UNAUTHENTICATED", "Wrong username or password.");
       }
 
       const token = randomBytes(32).toString("base64url");
-      const sessionUser: SessionUser = { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+      const sessionUser: SessionUser = {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+      };
       const created = await db.$transaction(async (tx) => {
         await authRepository.clearThrottle(tx, accountKey(input.username));
         const s = await authRepository.createSession(tx, {
@@ -78,12 +100,16 @@ export function createAuthService(db: Db, settings: SessionSettings) {
           ip: input.ip,
           userAgent: input.userAgent?.slice(0, 300) ?? null,
         });
-        await recordAudit(tx, { userId: user.id, username: user.username, role: user.role, requestId: input.requestId }, {
-          action: "auth.login",
-          entityType: "session",
-          entityId: s.id,
-          after: { ip: input.ip },
-        });
+        await recordAudit(
+          tx,
+          { userId: user.id, username: user.username, role: user.role, requestId: input.requestId },
+          {
+            action: "auth.login",
+            entityType: "session",
+            entityId: s.id,
+            after: { ip: input.ip },
+          },
+        );
         return s;
       });
       return { token, session: toSession(created, sessionUser) };

@@ -19,7 +19,8 @@ export const limitFor = (key: string) => (key.startsWith("ip:") ? IP_FAILURE_LIM
 export function lockedForSeconds(rows: ThrottleRow[], now: Date): number {
   let max = 0;
   for (const row of rows) {
-    if (row.lockedUntil && row.lockedUntil > now) max = Math.max(max, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000));
+    if (row.lockedUntil && row.lockedUntil > now)
+      max = Math.max(max, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000));
   }
   return max;
 }

@@ -62,7 +62,11 @@ export type AdvertisementRow = Prisma.AdvertisementGetPayload<{ select: typeof a
 export const distributionRepository = {
   // ── packages
   listPackages(db: DbClient, fleetId: string) {
-    return db.package.findMany({ where: { fleetId, deletedAt: null }, orderBy: { packageId: "asc" }, select: packageSelect });
+    return db.package.findMany({
+      where: { fleetId, deletedAt: null },
+      orderBy: { packageId: "asc" },
+      select: packageSelect,
+    });
   },
   findPackage(db: DbClient, fleetId: string, packageId: string) {
     return db.package.findFirst({ where: { fleetId, packageId, deletedAt: null }, select: packageSelect });
@@ -76,13 +80,24 @@ export const distributionRepository = {
     return new Map(rows.map((r) => [r.package_row_id, { total: Number(r.total), current: Number(r.current) }]));
   },
   listDistributions(db: DbClient, packageRowId: string) {
-    return db.packageDistribution.findMany({ where: { packageRowId }, orderBy: [{ siteCode: "asc" }, { serverName: "asc" }] });
+    return db.packageDistribution.findMany({
+      where: { packageRowId },
+      orderBy: [{ siteCode: "asc" }, { serverName: "asc" }],
+    });
   },
   createPackage(db: DbClient, data: Prisma.PackageUncheckedCreateInput) {
     return db.package.create({ data, select: packageSelect });
   },
-  async updatePackageIfVersion(db: DbClient, id: string, version: number, data: Prisma.PackageUncheckedUpdateManyInput) {
-    const { count } = await db.package.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updatePackageIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: Prisma.PackageUncheckedUpdateManyInput,
+  ) {
+    const { count } = await db.package.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? db.package.findUnique({ where: { id }, select: packageSelect }) : null;
   },
   /** Every distribution point of the fleet gets a row for the package, waiting for content. Its time is the
@@ -100,37 +115,75 @@ export const distributionRepository = {
     return db.program.findMany({ where: { packageRowId }, orderBy: { programName: "asc" }, select: programSelect });
   },
   findProgram(db: DbClient, packageRowId: string, programName: string) {
-    return db.program.findUnique({ where: { packageRowId_programName: { packageRowId, programName } }, select: programSelect });
+    return db.program.findUnique({
+      where: { packageRowId_programName: { packageRowId, programName } },
+      select: programSelect,
+    });
   },
   createProgram(db: DbClient, data: Prisma.ProgramUncheckedCreateInput) {
     return db.program.create({ data, select: programSelect });
   },
-  async updateProgramIfVersion(db: DbClient, id: string, version: number, data: Prisma.ProgramUncheckedUpdateManyInput) {
-    const { count } = await db.program.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updateProgramIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: Prisma.ProgramUncheckedUpdateManyInput,
+  ) {
+    const { count } = await db.program.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? db.program.findUnique({ where: { id }, select: programSelect }) : null;
   },
 
   // ── advertisements
   listAdvertisements(db: DbClient, fleetId: string) {
-    return db.advertisement.findMany({ where: { fleetId, state: { not: "DELETED" } }, orderBy: { advertisementId: "asc" }, select: advertisementSelect });
+    return db.advertisement.findMany({
+      where: { fleetId, state: { not: "DELETED" } },
+      orderBy: { advertisementId: "asc" },
+      select: advertisementSelect,
+    });
   },
   findAdvertisement(db: DbClient, fleetId: string, advertisementId: string) {
-    return db.advertisement.findFirst({ where: { fleetId, advertisementId, state: { not: "DELETED" } }, select: advertisementSelect });
+    return db.advertisement.findFirst({
+      where: { fleetId, advertisementId, state: { not: "DELETED" } },
+      select: advertisementSelect,
+    });
   },
   advertisementIdTaken(db: DbClient, fleetId: string, advertisementId: string) {
-    return db.advertisement.findUnique({ where: { fleetId_advertisementId: { fleetId, advertisementId } }, select: { id: true } });
+    return db.advertisement.findUnique({
+      where: { fleetId_advertisementId: { fleetId, advertisementId } },
+      select: { id: true },
+    });
   },
   createAdvertisement(db: DbClient, data: Prisma.AdvertisementUncheckedCreateInput) {
     return db.advertisement.create({ data, select: advertisementSelect });
   },
-  async updateAdvertisementIfVersion(db: DbClient, id: string, version: number, data: Prisma.AdvertisementUncheckedUpdateManyInput) {
-    const { count } = await db.advertisement.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updateAdvertisementIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: Prisma.AdvertisementUncheckedUpdateManyInput,
+  ) {
+    const { count } = await db.advertisement.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? db.advertisement.findUnique({ where: { id }, select: advertisementSelect }) : null;
   },
 
   /** Client states of the advertisement's targeted computers (sub-collections included when asked). */
-  async statusCounts(db: DbClient, fleetId: string, advertisementId: string, collectionId: string, includeSub: boolean) {
-    const all = await db.collection.findMany({ where: { fleetId }, select: { id: true, collectionId: true, parentCollectionId: true } });
+  async statusCounts(
+    db: DbClient,
+    fleetId: string,
+    advertisementId: string,
+    collectionId: string,
+    includeSub: boolean,
+  ) {
+    const all = await db.collection.findMany({
+      where: { fleetId },
+      select: { id: true, collectionId: true, parentCollectionId: true },
+    });
     const root = all.find((c) => c.collectionId === collectionId);
     if (!root) return [];
     const rowIds = [root.id];
@@ -139,7 +192,12 @@ export const distributionRepository = {
       const seen = new Set([root.collectionId]);
       for (let i = 0; i < rowIds.length; i++) {
         const parent = all.find((c) => c.id === rowIds[i])!.collectionId;
-        for (const child of all) if (child.parentCollectionId === parent && !seen.has(child.collectionId)) (seen.add(child.collectionId), rowIds.push(child.id));
+        for (const child of all) {
+          if (child.parentCollectionId === parent && !seen.has(child.collectionId)) {
+            seen.add(child.collectionId);
+            rowIds.push(child.id);
+          }
+        }
       }
     }
     const members =
@@ -156,6 +214,9 @@ export const distributionRepository = {
   },
 
   collectionExists(db: DbClient, fleetId: string, collectionId: string) {
-    return db.collection.findUnique({ where: { fleetId_collectionId: { fleetId, collectionId } }, select: { id: true } });
+    return db.collection.findUnique({
+      where: { fleetId_collectionId: { fleetId, collectionId } },
+      select: { id: true },
+    });
   },
 };

@@ -24,7 +24,12 @@ import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
-import { distributionRepository as repo, type AdvertisementRow, type PackageRow, type ProgramRow } from "./distribution.repository.js";
+import {
+  distributionRepository as repo,
+  type AdvertisementRow,
+  type PackageRow,
+  type ProgramRow,
+} from "./distribution.repository.js";
 
 export const toProgram = (p: ProgramRow): ProgramRecord => {
   const programFlags = Number(p.programFlags);
@@ -55,7 +60,12 @@ export const toAdvertisement = (a: AdvertisementRow): AdvertisementRecord => {
   const advertFlags = Number(a.advertFlags);
   const remoteClientFlags = Number(a.remoteClientFlags);
   const assignedSchedule = a.assignedSchedule as ScheduleToken[];
-  const view = advertisementView({ advertFlags, remoteClientFlags, assignedSchedule, assignedScheduleEnabled: a.assignedScheduleEnabled });
+  const view = advertisementView({
+    advertFlags,
+    remoteClientFlags,
+    assignedSchedule,
+    assignedScheduleEnabled: a.assignedScheduleEnabled,
+  });
   return {
     id: a.id,
     version: a.version,
@@ -92,17 +102,35 @@ async function packageOrThrow(db: DbClient, scope: FleetScope, packageId: string
   return p;
 }
 
-async function programOrThrow(db: DbClient, scope: FleetScope, packageId: string, programName: string, path = "programName") {
+async function programOrThrow(
+  db: DbClient,
+  scope: FleetScope,
+  packageId: string,
+  programName: string,
+  path = "programName",
+) {
   const pkg = await repo.findPackage(db, scope.fleetId, packageId);
-  if (!pkg) throw new AppError("NOT_FOUND", `No package ${packageId}.`, { details: [{ path: "packageId", message: "no such package" }] });
+  if (!pkg)
+    throw new AppError("NOT_FOUND", `No package ${packageId}.`, {
+      details: [{ path: "packageId", message: "no such package" }],
+    });
   const program = await repo.findProgram(db, pkg.id, programName);
-  if (!program) throw new AppError("NOT_FOUND", `Package ${packageId} has no program "${programName}".`, { details: [{ path, message: "no such program in this package" }] });
+  if (!program)
+    throw new AppError("NOT_FOUND", `Package ${packageId} has no program "${programName}".`, {
+      details: [{ path, message: "no such program in this package" }],
+    });
   return { pkg, program };
 }
 
 /** Unique-constraint violations surface as 409 with the field that clashed. */
 function rethrowUnique(err: unknown, message: string, path: string): never {
-  if (!isAppError(err) && typeof err === "object" && err && "code" in err && (err as { code: string }).code === "P2002") {
+  if (
+    !isAppError(err) &&
+    typeof err === "object" &&
+    err &&
+    "code" in err &&
+    (err as { code: string }).code === "P2002"
+  ) {
     throw new AppError("CONFLICT", message, { details: [{ path, message: "is taken" }] });
   }
   throw err;
@@ -112,7 +140,9 @@ export function createDistributionService(db: Db) {
   async function advertisementRefsOrThrow(tx: DbClient, scope: FleetScope, body: CreateAdvertisementBody) {
     const { program } = await programOrThrow(tx, scope, body.packageId, body.programName, "body.programName");
     if (!(await repo.collectionExists(tx, scope.fleetId, body.collectionId))) {
-      throw new AppError("VALIDATION_FAILED", `No collection ${body.collectionId}.`, { details: [{ path: "body.collectionId", message: "no such collection" }] });
+      throw new AppError("VALIDATION_FAILED", `No collection ${body.collectionId}.`, {
+        details: [{ path: "body.collectionId", message: "no such collection" }],
+      });
     }
     return program;
   }
@@ -140,7 +170,11 @@ export function createDistributionService(db: Db) {
 
     async getPackage(scope: FleetScope, packageId: string): Promise<PackageDetail> {
       const p = await packageOrThrow(db, scope, packageId);
-      const [programs, distributions, dp] = await Promise.all([repo.listPrograms(db, p.id), repo.listDistributions(db, p.id), repo.dpCounts(db, scope.fleetId)]);
+      const [programs, distributions, dp] = await Promise.all([
+        repo.listPrograms(db, p.id),
+        repo.listDistributions(db, p.id),
+        repo.dpCounts(db, scope.fleetId),
+      ]);
       return {
         ...toPackage(p, dp.get(p.id)),
         programs: programs.map(toProgram),
@@ -178,13 +212,24 @@ export function createDistributionService(db: Db) {
           })
           .catch((err: unknown) => rethrowUnique(err, `Package ID ${body.packageId} is taken.`, "body.packageId"));
         await repo.targetAllDistributionPoints(tx, scope.fleetId, p.id);
-        await recordAudit(tx, actor, { action: "package.create", entityType: "package", entityId: p.packageId, after: toPackage(p, undefined) });
+        await recordAudit(tx, actor, {
+          action: "package.create",
+          entityType: "package",
+          entityId: p.packageId,
+          after: toPackage(p, undefined),
+        });
         return p;
       });
       return this.getPackage(scope, created.packageId);
     },
 
-    async updatePackage(actor: Actor, scope: FleetScope, packageId: string, version: number, body: UpdatePackageBody): Promise<PackageDetail> {
+    async updatePackage(
+      actor: Actor,
+      scope: FleetScope,
+      packageId: string,
+      version: number,
+      body: UpdatePackageBody,
+    ): Promise<PackageDetail> {
       await db.$transaction(async (tx) => {
         const before = await packageOrThrow(tx, scope, packageId);
         if (before.version !== version) throw staleVersion("package");
@@ -199,7 +244,13 @@ export function createDistributionService(db: Db) {
           ...(body.refreshSource ? { sourceVersion: { increment: 1 }, sourceDate: new Date() } : {}),
         });
         if (!after) throw staleVersion("package");
-        await recordAudit(tx, actor, { action: "package.update", entityType: "package", entityId: packageId, before: toPackage(before, undefined), after: toPackage(after, undefined) });
+        await recordAudit(tx, actor, {
+          action: "package.update",
+          entityType: "package",
+          entityId: packageId,
+          before: toPackage(before, undefined),
+          after: toPackage(after, undefined),
+        });
       });
       return this.getPackage(scope, packageId);
     },
@@ -207,7 +258,11 @@ export function createDistributionService(db: Db) {
     // ── programs
     async createProgram(actor: Actor, scope: FleetScope, packageId: string, body: Program): Promise<ProgramRecord> {
       if (body.packageId !== packageId) {
-        throw new AppError("VALIDATION_FAILED", `This program belongs to package ${packageId}, not ${body.packageId}.`, { details: [{ path: "body.packageId", message: `must be ${packageId}` }] });
+        throw new AppError(
+          "VALIDATION_FAILED",
+          `This program belongs to package ${packageId}, not ${body.packageId}.`,
+          { details: [{ path: "body.packageId", message: `must be ${packageId}` }] },
+        );
       }
       return db.$transaction(async (tx) => {
         const pkg = await packageOrThrow(tx, scope, packageId);
@@ -224,9 +279,16 @@ export function createDistributionService(db: Db) {
             kind: body.kind,
             checksUpdatePresent: body.checksUpdatePresent,
           })
-          .catch((err: unknown) => rethrowUnique(err, `Package ${packageId} already has a program "${body.programName}".`, "body.programName"));
+          .catch((err: unknown) =>
+            rethrowUnique(err, `Package ${packageId} already has a program "${body.programName}".`, "body.programName"),
+          );
         const record = toProgram(program);
-        await recordAudit(tx, actor, { action: "program.create", entityType: "program", entityId: `${packageId}/${body.programName}`, after: record });
+        await recordAudit(tx, actor, {
+          action: "program.create",
+          entityType: "program",
+          entityId: `${packageId}/${body.programName}`,
+          after: record,
+        });
         return record;
       });
     },
@@ -235,7 +297,14 @@ export function createDistributionService(db: Db) {
       return toProgram((await programOrThrow(db, scope, packageId, programName)).program);
     },
 
-    async updateProgram(actor: Actor, scope: FleetScope, packageId: string, programName: string, version: number, body: UpdateProgramBody): Promise<ProgramRecord> {
+    async updateProgram(
+      actor: Actor,
+      scope: FleetScope,
+      packageId: string,
+      programName: string,
+      version: number,
+      body: UpdateProgramBody,
+    ): Promise<ProgramRecord> {
       return db.$transaction(async (tx) => {
         const { program: before } = await programOrThrow(tx, scope, packageId, programName);
         if (before.version !== version) throw staleVersion("program");
@@ -272,22 +341,46 @@ export function createDistributionService(db: Db) {
       return toAdvertisement(a);
     },
 
-    async createAdvertisement(actor: Actor, scope: FleetScope, body: CreateAdvertisementBody): Promise<AdvertisementRecord> {
+    async createAdvertisement(
+      actor: Actor,
+      scope: FleetScope,
+      body: CreateAdvertisementBody,
+    ): Promise<AdvertisementRecord> {
       return db.$transaction(async (tx) => {
         if (await repo.advertisementIdTaken(tx, scope.fleetId, body.advertisementId)) {
-          throw new AppError("CONFLICT", `Advertisement ID ${body.advertisementId} is taken.`, { details: [{ path: "body.advertisementId", message: "is taken" }] });
+          throw new AppError("CONFLICT", `Advertisement ID ${body.advertisementId} is taken.`, {
+            details: [{ path: "body.advertisementId", message: "is taken" }],
+          });
         }
         const program = await advertisementRefsOrThrow(tx, scope, body);
-        const row = await repo.createAdvertisement(tx, { fleetId: scope.fleetId, advertisementId: body.advertisementId, programRowId: program.id, ...advertData(body) });
+        const row = await repo.createAdvertisement(tx, {
+          fleetId: scope.fleetId,
+          advertisementId: body.advertisementId,
+          programRowId: program.id,
+          ...advertData(body),
+        });
         const record = toAdvertisement(row);
-        await recordAudit(tx, actor, { action: "advertisement.create", entityType: "advertisement", entityId: body.advertisementId, after: record });
+        await recordAudit(tx, actor, {
+          action: "advertisement.create",
+          entityType: "advertisement",
+          entityId: body.advertisementId,
+          after: record,
+        });
         return record;
       });
     },
 
-    async updateAdvertisement(actor: Actor, scope: FleetScope, advertisementId: string, version: number, body: UpdateAdvertisementBody): Promise<AdvertisementRecord> {
+    async updateAdvertisement(
+      actor: Actor,
+      scope: FleetScope,
+      advertisementId: string,
+      version: number,
+      body: UpdateAdvertisementBody,
+    ): Promise<AdvertisementRecord> {
       if (body.advertisementId !== advertisementId) {
-        throw new AppError("VALIDATION_FAILED", "The advertisement ID cannot change.", { details: [{ path: "body.advertisementId", message: `must be ${advertisementId}` }] });
+        throw new AppError("VALIDATION_FAILED", "The advertisement ID cannot change.", {
+          details: [{ path: "body.advertisementId", message: `must be ${advertisementId}` }],
+        });
       }
       return db.$transaction(async (tx) => {
         const before = await repo.findAdvertisement(tx, scope.fleetId, advertisementId);
@@ -301,7 +394,13 @@ export function createDistributionService(db: Db) {
         });
         if (!after) throw staleVersion("advertisement");
         const record = toAdvertisement(after);
-        await recordAudit(tx, actor, { action: "advertisement.update", entityType: "advertisement", entityId: advertisementId, before: toAdvertisement(before), after: record });
+        await recordAudit(tx, actor, {
+          action: "advertisement.update",
+          entityType: "advertisement",
+          entityId: advertisementId,
+          before: toAdvertisement(before),
+          after: record,
+        });
         return record;
       });
     },

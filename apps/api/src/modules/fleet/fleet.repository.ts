@@ -3,7 +3,15 @@ import type { Prisma } from "@firebreak/db";
 import type { ListComputersQuery } from "@firebreak/domain";
 import { textLiteral, uuidLiteral } from "../../lib/sql.js";
 
-const siteSelect = { id: true, version: true, siteCode: true, name: true, type: true, parentSiteCode: true, utcOffsetMinutes: true } as const;
+const siteSelect = {
+  id: true,
+  version: true,
+  siteCode: true,
+  name: true,
+  type: true,
+  parentSiteCode: true,
+  utcOffsetMinutes: true,
+} as const;
 const addressSelect = {
   id: true,
   version: true,
@@ -19,21 +27,6 @@ const addressSelect = {
   savedBaseline: true,
   updatedAt: true,
 } as const;
-const computerSelect = {
-  id: true,
-  resourceId: true,
-  name: true,
-  siteCode: true,
-  os: true,
-  servicePack: true,
-  clientType: true,
-  isLaptop: true,
-  connectionProfile: true,
-  boundaryId: true,
-  isPatchInfrastructure: true,
-  lastSeenAt: true,
-  onlineRatio: true,
-} as const;
 const collectionSelect = {
   id: true,
   version: true,
@@ -48,7 +41,21 @@ const collectionSelect = {
 
 export type SiteRow = Prisma.SiteGetPayload<{ select: typeof siteSelect }>;
 export type SenderAddressRow = Prisma.SenderAddressGetPayload<{ select: typeof addressSelect }>;
-export type ComputerRow = Prisma.ComputerGetPayload<{ select: typeof computerSelect }>;
+export interface ComputerRow {
+  id: string;
+  resourceId: number;
+  name: string;
+  siteCode: string;
+  os: string;
+  servicePack: string | null;
+  clientType: "LEGACY" | "ADVANCED";
+  isLaptop: boolean;
+  connectionProfile: "LAN" | "WAN" | "VPN" | "DIALUP";
+  boundaryId: string | null;
+  isPatchInfrastructure: boolean;
+  lastSeenAt: Date | null;
+  onlineRatio: number;
+}
 
 const computerSortColumns: Record<ListComputersQuery["sort"], string> = {
   name: "c.name",
@@ -108,14 +115,42 @@ export const fleetRepository = {
     const rows = await db.computer.groupBy({ by: ["siteCode"], where: { fleetId }, _count: { _all: true } });
     return new Map(rows.map((r) => [r.siteCode, r._count._all]));
   },
-  createSite(db: DbClient, fleetId: string, data: { siteCode: string; name: string; type: SiteRow["type"]; parentSiteCode: string | null; utcOffsetMinutes?: number }) {
+  createSite(
+    db: DbClient,
+    fleetId: string,
+    data: {
+      siteCode: string;
+      name: string;
+      type: SiteRow["type"];
+      parentSiteCode: string | null;
+      utcOffsetMinutes?: number;
+    },
+  ) {
     return db.site.create({ data: { fleetId, ...data }, select: siteSelect });
   },
-  async updateSiteIfVersion(db: DbClient, id: string, version: number, data: { name?: string; utcOffsetMinutes?: number }) {
-    const { count } = await db.site.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updateSiteIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: { name?: string; utcOffsetMinutes?: number },
+  ) {
+    const { count } = await db.site.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? db.site.findUnique({ where: { id }, select: siteSelect }) : null;
   },
-  upsertSite(db: DbClient, fleetId: string, data: { siteCode: string; name: string; type: SiteRow["type"]; parentSiteCode: string | null; utcOffsetMinutes?: number }) {
+  upsertSite(
+    db: DbClient,
+    fleetId: string,
+    data: {
+      siteCode: string;
+      name: string;
+      type: SiteRow["type"];
+      parentSiteCode: string | null;
+      utcOffsetMinutes?: number;
+    },
+  ) {
     return db.site.upsert({
       where: { fleetId_siteCode: { fleetId, siteCode: data.siteCode } },
       create: { fleetId, ...data },
@@ -127,7 +162,11 @@ export const fleetRepository = {
   listSiteSystems(db: DbClient, fleetId: string) {
     return db.siteSystem.findMany({ where: { fleetId }, orderBy: [{ siteCode: "asc" }, { serverName: "asc" }] });
   },
-  upsertSiteSystem(db: DbClient, fleetId: string, data: { serverName: string; siteCode: string; roles: Prisma.SiteSystemCreateInput["roles"]; bitsEnabled?: boolean }) {
+  upsertSiteSystem(
+    db: DbClient,
+    fleetId: string,
+    data: { serverName: string; siteCode: string; roles: Prisma.SiteSystemCreateInput["roles"]; bitsEnabled?: boolean },
+  ) {
     return db.siteSystem.upsert({
       where: { fleetId_serverName: { fleetId, serverName: data.serverName } },
       create: { fleetId, ...data } as Prisma.SiteSystemUncheckedCreateInput,
@@ -150,13 +189,25 @@ export const fleetRepository = {
 
   // ── sender addresses
   listAddresses(db: DbClient, fleetId: string) {
-    return db.senderAddress.findMany({ where: { fleetId }, orderBy: [{ siteCode: "asc" }, { destSiteCode: "asc" }, { priorityOrder: "asc" }], select: addressSelect });
+    return db.senderAddress.findMany({
+      where: { fleetId },
+      orderBy: [{ siteCode: "asc" }, { destSiteCode: "asc" }, { priorityOrder: "asc" }],
+      select: addressSelect,
+    });
   },
   findAddress(db: DbClient, fleetId: string, addressId: string) {
     return db.senderAddress.findUnique({ where: { fleetId_addressId: { fleetId, addressId } }, select: addressSelect });
   },
-  async updateAddressIfVersion(db: DbClient, id: string, version: number, data: Prisma.SenderAddressUncheckedUpdateInput) {
-    const { count } = await db.senderAddress.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } as Prisma.SenderAddressUncheckedUpdateManyInput });
+  async updateAddressIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: Prisma.SenderAddressUncheckedUpdateInput,
+  ) {
+    const { count } = await db.senderAddress.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } } as Prisma.SenderAddressUncheckedUpdateManyInput,
+    });
     return count === 1 ? db.senderAddress.findUnique({ where: { id }, select: addressSelect }) : null;
   },
   upsertAddress(db: DbClient, fleetId: string, data: Omit<Prisma.SenderAddressUncheckedCreateInput, "fleetId" | "id">) {
@@ -193,7 +244,13 @@ export const fleetRepository = {
        ORDER BY ${column} ${order} NULLS LAST, c.resource_id ASC
        OFFSET ${(q.page - 1) * q.pageSize} LIMIT ${q.pageSize}`,
     );
-    const total = rows.length > 0 ? Number(rows[0]!.total) : Number((await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM computers c WHERE ${whereSql}`))[0]!.n);
+    const total =
+      rows.length > 0
+        ? Number(rows[0]!.total)
+        : Number(
+            (await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM computers c WHERE ${whereSql}`))[0]!
+              .n,
+          );
     return { items: rows.map(computerFromSql), total };
   },
   /** Bulk upsert in one statement per chunk: INSERT … ON CONFLICT keeps imports of 100k computers fast. */
@@ -226,9 +283,22 @@ export const fleetRepository = {
     return db.collection.findMany({ where: { fleetId }, orderBy: { collectionId: "asc" }, select: collectionSelect });
   },
   findCollection(db: DbClient, fleetId: string, collectionId: string) {
-    return db.collection.findUnique({ where: { fleetId_collectionId: { fleetId, collectionId } }, select: collectionSelect });
+    return db.collection.findUnique({
+      where: { fleetId_collectionId: { fleetId, collectionId } },
+      select: collectionSelect,
+    });
   },
-  upsertCollection(db: DbClient, fleetId: string, data: { collectionId: string; name: string; parentCollectionId: string | null; rules: Prisma.InputJsonValue; purpose: CollectionRow["purpose"] }) {
+  upsertCollection(
+    db: DbClient,
+    fleetId: string,
+    data: {
+      collectionId: string;
+      name: string;
+      parentCollectionId: string | null;
+      rules: Prisma.InputJsonValue;
+      purpose: CollectionRow["purpose"];
+    },
+  ) {
     return db.collection.upsert({
       where: { fleetId_collectionId: { fleetId, collectionId: data.collectionId } },
       create: { fleetId, ...data },
@@ -247,7 +317,10 @@ export const fleetRepository = {
          SELECT '${collectionRowId}', id FROM computers WHERE fleet_id = '${fleetId}' AND resource_id = ANY(ARRAY[${chunk.map(Number).join(",")}]::int[])`,
       );
     }
-    await db.collection.update({ where: { id: collectionRowId }, data: { memberCount: count, evaluatedAt: new Date() } });
+    await db.collection.update({
+      where: { id: collectionRowId },
+      data: { memberCount: count, evaluatedAt: new Date() },
+    });
     return count;
   },
   /** Members of a collection and, when asked, of its sub-collections. */

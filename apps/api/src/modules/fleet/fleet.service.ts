@@ -48,37 +48,67 @@ function validateHierarchy(sites: { siteCode: string; type: string; parentSiteCo
   const byCode = new Map(sites.map((s) => [s.siteCode, s]));
   for (const s of sites) {
     if (s.parentSiteCode && !byCode.has(s.parentSiteCode)) {
-      throw new AppError("VALIDATION_FAILED", `Site ${s.siteCode} names parent ${s.parentSiteCode}, which does not exist.`, { details: [{ path: "parentSiteCode", message: "no such site" }] });
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `Site ${s.siteCode} names parent ${s.parentSiteCode}, which does not exist.`,
+        { details: [{ path: "parentSiteCode", message: "no such site" }] },
+      );
     }
     if (s.type === "SECONDARY" && s.parentSiteCode && byCode.get(s.parentSiteCode)?.type === "SECONDARY") {
-      throw new AppError("VALIDATION_FAILED", `Secondary site ${s.siteCode} must report to a primary or central site.`, { details: [{ path: "parentSiteCode", message: "a secondary site cannot be a parent" }] });
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `Secondary site ${s.siteCode} must report to a primary or central site.`,
+        { details: [{ path: "parentSiteCode", message: "a secondary site cannot be a parent" }] },
+      );
     }
   }
   const centrals = sites.filter((s) => s.type === "CENTRAL");
-  if (centrals.length > 1) throw new AppError("VALIDATION_FAILED", "A hierarchy has one central site.", { details: [{ path: "type", message: "a central site exists already" }] });
+  if (centrals.length > 1)
+    throw new AppError("VALIDATION_FAILED", "A hierarchy has one central site.", {
+      details: [{ path: "type", message: "a central site exists already" }],
+    });
 }
 
 export function createFleetService(db: Db, stats?: TableStats) {
   return {
     async listSites(scope: FleetScope): Promise<SiteRecord[]> {
-      const [sites, counts] = await Promise.all([fleetRepository.listSites(db, scope.fleetId), fleetRepository.computerCountsBySite(db, scope.fleetId)]);
+      const [sites, counts] = await Promise.all([
+        fleetRepository.listSites(db, scope.fleetId),
+        fleetRepository.computerCountsBySite(db, scope.fleetId),
+      ]);
       return sites.map((s) => toSite(s, counts.get(s.siteCode) ?? 0));
     },
 
     async createSite(actor: Actor, scope: FleetScope, body: Site): Promise<SiteRecord> {
       return db.$transaction(async (tx) => {
         if (await fleetRepository.findSite(tx, scope.fleetId, body.siteCode)) {
-          throw new AppError("CONFLICT", `Site code ${body.siteCode} is taken.`, { details: [{ path: "body.siteCode", message: "is taken" }] });
+          throw new AppError("CONFLICT", `Site code ${body.siteCode} is taken.`, {
+            details: [{ path: "body.siteCode", message: "is taken" }],
+          });
         }
         const existing = await fleetRepository.listSites(tx, scope.fleetId);
         validateHierarchy([...existing, body]);
-        const site = await fleetRepository.createSite(tx, scope.fleetId, { ...body, utcOffsetMinutes: body.utcOffsetMinutes ?? 0 });
-        await recordAudit(tx, actor, { action: "site.create", entityType: "site", entityId: site.siteCode, after: site });
+        const site = await fleetRepository.createSite(tx, scope.fleetId, {
+          ...body,
+          utcOffsetMinutes: body.utcOffsetMinutes ?? 0,
+        });
+        await recordAudit(tx, actor, {
+          action: "site.create",
+          entityType: "site",
+          entityId: site.siteCode,
+          after: site,
+        });
         return toSite(site, 0);
       });
     },
 
-    async updateSite(actor: Actor, scope: FleetScope, siteCode: string, version: number, body: { name?: string; utcOffsetMinutes?: number }): Promise<SiteRecord> {
+    async updateSite(
+      actor: Actor,
+      scope: FleetScope,
+      siteCode: string,
+      version: number,
+      body: { name?: string; utcOffsetMinutes?: number },
+    ): Promise<SiteRecord> {
       return db.$transaction(async (tx) => {
         const before = await fleetRepository.findSite(tx, scope.fleetId, siteCode);
         if (!before) throw new AppError("NOT_FOUND", `No site ${siteCode}.`);
@@ -124,7 +154,13 @@ export function createFleetService(db: Db, stats?: TableStats) {
       return toSenderAddress(a);
     },
 
-    async updateSenderAddress(actor: Actor, scope: FleetScope, addressId: string, version: number, body: UpdateSenderAddressBody): Promise<SenderAddressRecord> {
+    async updateSenderAddress(
+      actor: Actor,
+      scope: FleetScope,
+      addressId: string,
+      version: number,
+      body: UpdateSenderAddressBody,
+    ): Promise<SenderAddressRecord> {
       return db.$transaction(async (tx) => {
         const before = await fleetRepository.findAddress(tx, scope.fleetId, addressId);
         if (!before) throw new AppError("NOT_FOUND", `No sender address ${addressId}.`);
@@ -132,13 +168,21 @@ export function createFleetService(db: Db, stats?: TableStats) {
         const data: Prisma.SenderAddressUncheckedUpdateInput = {
           ...(body.usageSchedule ? { usageSchedule: body.usageSchedule as Prisma.InputJsonValue } : {}),
           ...(body.rateLimit ? { rateLimit: body.rateLimit as Prisma.InputJsonValue } : {}),
-          ...(body.unavailableAsSubstitute !== undefined ? { unavailableAsSubstitute: body.unavailableAsSubstitute } : {}),
+          ...(body.unavailableAsSubstitute !== undefined
+            ? { unavailableAsSubstitute: body.unavailableAsSubstitute }
+            : {}),
           ...(body.priorityOrder !== undefined ? { priorityOrder: body.priorityOrder } : {}),
           ...(body.bandwidthKbps !== undefined ? { bandwidthKbps: body.bandwidthKbps } : {}),
         };
         const after = await fleetRepository.updateAddressIfVersion(tx, before.id, version, data);
         if (!after) throw staleVersion("sender address");
-        await recordAudit(tx, actor, { action: "sender_address.update", entityType: "sender_address", entityId: addressId, before: toSenderAddress(before), after: toSenderAddress(after) });
+        await recordAudit(tx, actor, {
+          action: "sender_address.update",
+          entityType: "sender_address",
+          entityId: addressId,
+          before: toSenderAddress(before),
+          after: toSenderAddress(after),
+        });
         return toSenderAddress(after);
       });
     },
@@ -184,29 +228,52 @@ export function createFleetService(db: Db, stats?: TableStats) {
      * real site sends). One transaction per call, one audit entry with the counts.
      */
     async importFleet(actor: Actor, scope: FleetScope, body: FleetImport): Promise<FleetImportResult> {
-      const result: FleetImportResult = { sites: 0, siteSystems: 0, boundaries: 0, senderAddresses: 0, computers: 0, collections: 0 };
+      const result: FleetImportResult = {
+        sites: 0,
+        siteSystems: 0,
+        boundaries: 0,
+        senderAddresses: 0,
+        computers: 0,
+        collections: 0,
+      };
       let members = 0;
       const done = await db.$transaction(
         async (tx) => {
           if (body.sites?.length) {
             const existing = await fleetRepository.listSites(tx, scope.fleetId);
-            const merged = new Map(existing.map((s) => [s.siteCode, s as { siteCode: string; type: string; parentSiteCode: string | null }]));
+            const merged = new Map(
+              existing.map((s) => [s.siteCode, s as { siteCode: string; type: string; parentSiteCode: string | null }]),
+            );
             for (const s of body.sites) merged.set(s.siteCode, s);
             validateHierarchy([...merged.values()]);
             // Parents first, so a child never points at a site that is not there yet.
             const ordered = [...body.sites].sort((a, b) => typeRank(a.type) - typeRank(b.type));
             for (const s of ordered) {
-              await fleetRepository.upsertSite(tx, scope.fleetId, { siteCode: s.siteCode, name: s.name, type: s.type, parentSiteCode: s.parentSiteCode, utcOffsetMinutes: s.utcOffsetMinutes ?? 0 });
+              await fleetRepository.upsertSite(tx, scope.fleetId, {
+                siteCode: s.siteCode,
+                name: s.name,
+                type: s.type,
+                parentSiteCode: s.parentSiteCode,
+                utcOffsetMinutes: s.utcOffsetMinutes ?? 0,
+              });
               result.sites++;
             }
           }
           const siteCodes = new Set((await fleetRepository.listSites(tx, scope.fleetId)).map((s) => s.siteCode));
           const requireSite = (code: string, path: string) => {
-            if (!siteCodes.has(code)) throw new AppError("VALIDATION_FAILED", `${path} names site ${code}, which does not exist.`, { details: [{ path, message: `no site ${code}` }] });
+            if (!siteCodes.has(code))
+              throw new AppError("VALIDATION_FAILED", `${path} names site ${code}, which does not exist.`, {
+                details: [{ path, message: `no site ${code}` }],
+              });
           };
           for (const [i, s] of (body.siteSystems ?? []).entries()) {
             requireSite(s.siteCode, `body.siteSystems.${i}.siteCode`);
-            await fleetRepository.upsertSiteSystem(tx, scope.fleetId, { serverName: s.serverName, siteCode: s.siteCode, roles: s.roles, bitsEnabled: s.bitsEnabled ?? true });
+            await fleetRepository.upsertSiteSystem(tx, scope.fleetId, {
+              serverName: s.serverName,
+              siteCode: s.siteCode,
+              roles: s.roles,
+              bitsEnabled: s.bitsEnabled ?? true,
+            });
             result.siteSystems++;
           }
           for (const [i, b] of (body.boundaries ?? []).entries()) {
@@ -244,7 +311,14 @@ export function createFleetService(db: Db, stats?: TableStats) {
             result.computers += await fleetRepository.upsertComputers(
               tx,
               scope.fleetId,
-              computers.slice(i, i + 2000).map((c) => ({ ...c, lastSeenAt: c.lastSeenAt ? new Date(c.lastSeenAt) : null, servicePack: c.servicePack ?? null, boundaryId: c.boundaryId ?? null })),
+              computers
+                .slice(i, i + 2000)
+                .map((c) => ({
+                  ...c,
+                  lastSeenAt: c.lastSeenAt ? new Date(c.lastSeenAt) : null,
+                  servicePack: c.servicePack ?? null,
+                  boundaryId: c.boundaryId ?? null,
+                })),
             );
           }
           for (const c of body.collections ?? []) {
@@ -261,7 +335,12 @@ export function createFleetService(db: Db, stats?: TableStats) {
             members += await fleetRepository.replaceMembers(tx, scope.fleetId, row.id, [...ids]);
             result.collections++;
           }
-          await recordAudit(tx, actor, { action: "fleet.import", entityType: "fleet", entityId: scope.fleetId, after: result });
+          await recordAudit(tx, actor, {
+            action: "fleet.import",
+            entityType: "fleet",
+            entityId: scope.fleetId,
+            after: result,
+          });
           return result;
         },
         { timeout: 120_000, maxWait: 60_000 },

@@ -7,7 +7,11 @@ const startedAt = Date.now();
 export const healthRoutes: FastifyPluginAsyncZod<{ version: string }> = async (app, opts) => {
   app.get("/", {
     config: { access: "public" },
-    schema: { tags: ["health"], summary: "Liveness, database reachability and the applied migration", response: { 200: HealthSchema, 503: HealthSchema } },
+    schema: {
+      tags: ["health"],
+      summary: "Liveness, database reachability and the applied migration",
+      response: { 200: HealthSchema, 503: HealthSchema },
+    },
     handler: async (request, reply) => {
       let reachable = true;
       let latestMigration: string | null = null;

@@ -3,9 +3,15 @@ import type { Prisma } from "@firebreak/db";
 
 export const ingestTokenRepository = {
   findActiveByHash(db: DbClient, tokenHash: string) {
-    return db.ingestToken.findFirst({ where: { tokenHash, revokedAt: null }, select: { id: true, name: true, fleetId: true, siteCodes: true } });
+    return db.ingestToken.findFirst({
+      where: { tokenHash, revokedAt: null },
+      select: { id: true, name: true, fleetId: true, siteCodes: true },
+    });
   },
-  create(db: DbClient, data: { fleetId: string; name: string; tokenHash: string; siteCodes: string[]; createdBy: string }) {
+  create(
+    db: DbClient,
+    data: { fleetId: string; name: string; tokenHash: string; siteCodes: string[]; createdBy: string },
+  ) {
     return db.ingestToken.create({ data, select: { id: true, name: true, siteCodes: true } });
   },
 };
@@ -25,10 +31,23 @@ const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export const ingestRepository = {
   findBatch(db: DbClient, fleetId: string, batchId: string) {
-    return db.ingestBatch.findUnique({ where: { fleetId_batchId: { fleetId, batchId } }, select: { response: true, kind: true, contentHash: true } });
+    return db.ingestBatch.findUnique({
+      where: { fleetId_batchId: { fleetId, batchId } },
+      select: { response: true, kind: true, contentHash: true },
+    });
   },
   /** Claims the batch id first: a concurrent duplicate fails on the primary key and rolls back. */
-  claimBatch(db: DbClient, data: { fleetId: string; batchId: string; kind: string; tokenId: string; contentHash: string; response: Prisma.InputJsonValue }) {
+  claimBatch(
+    db: DbClient,
+    data: {
+      fleetId: string;
+      batchId: string;
+      kind: string;
+      tokenId: string;
+      contentHash: string;
+      response: Prisma.InputJsonValue;
+    },
+  ) {
     return db.ingestBatch.create({ data, select: { batchId: true } });
   },
   setBatchResponse(db: DbClient, fleetId: string, batchId: string, response: Prisma.InputJsonValue) {
@@ -36,11 +55,18 @@ export const ingestRepository = {
   },
 
   async existingAdvertisementIds(db: DbClient, fleetId: string, ids: string[]): Promise<Set<string>> {
-    const rows = await db.advertisement.findMany({ where: { fleetId, advertisementId: { in: ids } }, select: { advertisementId: true } });
+    const rows = await db.advertisement.findMany({
+      where: { fleetId, advertisementId: { in: ids } },
+      select: { advertisementId: true },
+    });
     return new Set(rows.map((r) => r.advertisementId));
   },
   async existingResourceIds(db: DbClient, fleetId: string, ids: number[]): Promise<Set<number>> {
-    const rows = await db.$queryRawUnsafe<{ resource_id: number }[]>(`SELECT resource_id FROM computers WHERE fleet_id = $1::uuid AND resource_id = ANY($2::int[])`, fleetId, ids);
+    const rows = await db.$queryRawUnsafe<{ resource_id: number }[]>(
+      `SELECT resource_id FROM computers WHERE fleet_id = $1::uuid AND resource_id = ANY($2::int[])`,
+      fleetId,
+      ids,
+    );
     return new Set(rows.map((r) => r.resource_id));
   },
 
@@ -49,21 +75,47 @@ export const ingestRepository = {
     db: DbClient,
     fleetId: string,
     batchId: string,
-    rows: { messageId: number; machineName: string; resourceId: number; siteCode: string; advertisementId: string; time: string; exitCode?: number | undefined }[],
+    rows: {
+      messageId: number;
+      machineName: string;
+      resourceId: number;
+      siteCode: string;
+      advertisementId: string;
+      time: string;
+      exitCode?: number | undefined;
+    }[],
   ) {
     for (let i = 0; i < rows.length; i += 2000) {
       const values = rows
         .slice(i, i + 2000)
-        .map((m) => `('${fleetId}',${q(batchId)},${m.messageId},${q(m.machineName)},${m.resourceId},${q(m.siteCode)},${q(m.advertisementId)},${q(m.time)}::timestamptz,${m.exitCode ?? "NULL"})`)
+        .map(
+          (m) =>
+            `('${fleetId}',${q(batchId)},${m.messageId},${q(m.machineName)},${m.resourceId},${q(m.siteCode)},${q(m.advertisementId)},${q(m.time)}::timestamptz,${m.exitCode ?? "NULL"})`,
+        )
         .join(",");
-      await db.$executeRawUnsafe(`INSERT INTO status_messages (fleet_id,batch_id,message_id,machine_name,resource_id,site_code,advertisement_id,time,exit_code) VALUES ${values}`);
+      await db.$executeRawUnsafe(
+        `INSERT INTO status_messages (fleet_id,batch_id,message_id,machine_name,resource_id,site_code,advertisement_id,time,exit_code) VALUES ${values}`,
+      );
     }
   },
 
-  async clientStatuses(db: DbClient, fleetId: string, keys: { advertisementId: string; resourceId: number }[]): Promise<ClientStatusRow[]> {
+  async clientStatuses(
+    db: DbClient,
+    fleetId: string,
+    keys: { advertisementId: string; resourceId: number }[],
+  ): Promise<ClientStatusRow[]> {
     if (keys.length === 0) return [];
     const rows = await db.$queryRawUnsafe<
-      { advertisement_id: string; resource_id: number; last_state: string; last_status_message_id: number; last_status_time: Date; last_exit_code: bigint | null; last_acceptance_message_id: number | null; last_acceptance_time: Date | null }[]
+      {
+        advertisement_id: string;
+        resource_id: number;
+        last_state: string;
+        last_status_message_id: number;
+        last_status_time: Date;
+        last_exit_code: bigint | null;
+        last_acceptance_message_id: number | null;
+        last_acceptance_time: Date | null;
+      }[]
     >(
       `SELECT s.advertisement_id, s.resource_id, s.last_state, s.last_status_message_id, s.last_status_time, s.last_exit_code, s.last_acceptance_message_id, s.last_acceptance_time
        FROM client_advert_status s JOIN unnest($2::text[], $3::int[]) AS k(a, r) ON s.advertisement_id = k.a AND s.resource_id = k.r
@@ -105,17 +157,34 @@ export const ingestRepository = {
   },
 
   async packageRowIds(db: DbClient, fleetId: string, packageIds: string[]): Promise<Map<string, string>> {
-    const rows = await db.package.findMany({ where: { fleetId, packageId: { in: packageIds }, deletedAt: null }, select: { id: true, packageId: true } });
+    const rows = await db.package.findMany({
+      where: { fleetId, packageId: { in: packageIds }, deletedAt: null },
+      select: { id: true, packageId: true },
+    });
     return new Map(rows.map((r) => [r.packageId, r.id]));
   },
 
   /** A distribution point's copy of a package; a newer report wins, an older one changes nothing. */
-  async upsertDistributions(db: DbClient, rows: { packageRowId: string; serverName: string; siteCode: string; storedVersion: number; state: string; via: string; time: string }[]) {
+  async upsertDistributions(
+    db: DbClient,
+    rows: {
+      packageRowId: string;
+      serverName: string;
+      siteCode: string;
+      storedVersion: number;
+      state: string;
+      via: string;
+      time: string;
+    }[],
+  ) {
     let changed = 0;
     for (let i = 0; i < rows.length; i += 2000) {
       const values = rows
         .slice(i, i + 2000)
-        .map((r) => `('${r.packageRowId}'::uuid,${q(r.serverName)},${q(r.siteCode)},${r.storedVersion},${q(r.state)}::"DpState",${q(r.via)}::"DpDeliveryVia",${q(r.time)}::timestamptz)`)
+        .map(
+          (r) =>
+            `('${r.packageRowId}'::uuid,${q(r.serverName)},${q(r.siteCode)},${r.storedVersion},${q(r.state)}::"DpState",${q(r.via)}::"DpDeliveryVia",${q(r.time)}::timestamptz)`,
+        )
         .join(",");
       changed += await db.$executeRawUnsafe(`
         INSERT INTO package_distributions (package_row_id,server_name,site_code,stored_version,state,via,updated_at) VALUES ${values}
@@ -127,12 +196,19 @@ export const ingestRepository = {
   },
 
   /** Newer evidence wins; an older row never overwrites a newer state. Returns rows changed. */
-  async upsertCompliance(db: DbClient, fleetId: string, rows: { resourceId: number; updateId: string; state: string; time: string }[]) {
+  async upsertCompliance(
+    db: DbClient,
+    fleetId: string,
+    rows: { resourceId: number; updateId: string; state: string; time: string }[],
+  ) {
     let changed = 0;
     for (let i = 0; i < rows.length; i += 2000) {
       const values = rows
         .slice(i, i + 2000)
-        .map((r) => `('${fleetId}',${r.resourceId},${q(r.updateId)},${q(r.state)}::"ComplianceState",${q(r.time)}::timestamptz,'STATUS')`)
+        .map(
+          (r) =>
+            `('${fleetId}',${r.resourceId},${q(r.updateId)},${q(r.state)}::"ComplianceState",${q(r.time)}::timestamptz,'STATUS')`,
+        )
         .join(",");
       changed += await db.$executeRawUnsafe(`
         INSERT INTO update_compliance (fleet_id,resource_id,update_id,state,state_time,source) VALUES ${values}

@@ -6,9 +6,19 @@ import { buildDistribution } from "../../../test/fleet-fixture.js";
 const t = await buildTestApp();
 const smsAdmin = await userWithRole(t, "SMS_ADMIN");
 await buildDistribution(smsAdmin);
-const tokenRes = await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/ingest-tokens", payload: { name: "CEN forwarder", siteCodes: ["CEN", "BRN"] } });
+const tokenRes = await smsAdmin.inject({
+  method: "POST",
+  url: "/api/fleets/production/ingest-tokens",
+  payload: { name: "CEN forwarder", siteCodes: ["CEN", "BRN"] },
+});
 const token: string = tokenRes.json().token;
-const cenOnly: string = (await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/ingest-tokens", payload: { name: "CEN only", siteCodes: ["CEN"] } })).json().token;
+const cenOnly: string = (
+  await smsAdmin.inject({
+    method: "POST",
+    url: "/api/fleets/production/ingest-tokens",
+    payload: { name: "CEN only", siteCodes: ["CEN"] },
+  })
+).json().token;
 
 let n = 0;
 const batchId = () => `batch-${Date.now()}-${n++}`;
@@ -23,7 +33,10 @@ const msg = (resourceId: number, messageId: number, time: string, extra: Record<
 });
 const post = (payload: unknown, bearer = token, url = "/api/ingest/status-messages") =>
   t.app.inject({ method: "POST", url, payload: payload as object, headers: { authorization: `Bearer ${bearer}` } });
-const statusOf = async () => (await smsAdmin.inject({ method: "GET", url: "/api/fleets/production/advertisements/CEN2000A/status" })).json<AdvertisementStatusSummary>();
+const statusOf = async () =>
+  (
+    await smsAdmin.inject({ method: "GET", url: "/api/fleets/production/advertisements/CEN2000A/status" })
+  ).json<AdvertisementStatusSummary>();
 const storedMessages = () => t.db.prisma.statusMessage.count();
 
 describe("status ingest", () => {
@@ -34,7 +47,15 @@ describe("status ingest", () => {
   });
 
   it("stores a good batch, moves client states and answers with counts", async () => {
-    const res = await post({ batchId: batchId(), messages: [msg(1001, 10002, "2026-11-20T09:00:00Z"), msg(1001, 10005, "2026-11-20T09:05:00Z"), msg(1001, 10008, "2026-11-20T09:07:00Z", { exitCode: 0 }), msg(1002, 10002, "2026-11-20T09:01:00Z")] });
+    const res = await post({
+      batchId: batchId(),
+      messages: [
+        msg(1001, 10002, "2026-11-20T09:00:00Z"),
+        msg(1001, 10005, "2026-11-20T09:05:00Z"),
+        msg(1001, 10008, "2026-11-20T09:07:00Z", { exitCode: 0 }),
+        msg(1002, 10002, "2026-11-20T09:01:00Z"),
+      ],
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json<IngestResult>()).toMatchObject({ accepted: 4, clientStatesChanged: 2, replay: false });
     const s = await statusOf();
@@ -72,7 +93,14 @@ describe("status ingest", () => {
 
   it("rejects a batch with one bad row, naming the row, and stores nothing", async () => {
     const before = await storedMessages();
-    const res = await post({ batchId: batchId(), messages: [msg(1002, 10008, "2026-11-20T11:00:00Z"), msg(9999, 10008, "2026-11-20T11:00:00Z"), { ...msg(1001, 10008, "2026-11-20T11:00:00Z"), advertisementId: "CEN2FFFF" }] });
+    const res = await post({
+      batchId: batchId(),
+      messages: [
+        msg(1002, 10008, "2026-11-20T11:00:00Z"),
+        msg(9999, 10008, "2026-11-20T11:00:00Z"),
+        { ...msg(1001, 10008, "2026-11-20T11:00:00Z"), advertisementId: "CEN2FFFF" },
+      ],
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.message).toMatch(/nothing was stored: 2 rows are not valid/);
@@ -92,20 +120,40 @@ describe("status ingest", () => {
   });
 
   it("never moves a client backwards on late or out-of-order messages", async () => {
-    const res = await post({ batchId: batchId(), messages: [msg(1003, 10008, "2026-11-21T12:00:00Z", { exitCode: 3010 }), msg(1003, 10005, "2026-11-21T11:58:00Z"), msg(1003, 10002, "2026-11-21T11:00:00Z")] });
+    const res = await post({
+      batchId: batchId(),
+      messages: [
+        msg(1003, 10008, "2026-11-21T12:00:00Z", { exitCode: 3010 }),
+        msg(1003, 10005, "2026-11-21T11:58:00Z"),
+        msg(1003, 10002, "2026-11-21T11:00:00Z"),
+      ],
+    });
     expect(res.json().ignoredAsOlder).toBe(2);
     const late = await post({ batchId: batchId(), messages: [msg(1003, 10005, "2026-11-21T11:59:00Z")] });
     expect(late.json()).toMatchObject({ clientStatesChanged: 0, ignoredAsOlder: 1 });
     const row = await t.db.prisma.clientAdvertStatus.findFirst({ where: { resourceId: 1003 } });
-    expect(row).toMatchObject({ lastState: "SUCCEEDED", lastStatusMessageId: 10008, lastExitCode: 3010n, lastAcceptanceMessageId: 10002 });
+    expect(row).toMatchObject({
+      lastState: "SUCCEEDED",
+      lastStatusMessageId: 10008,
+      lastExitCode: 3010n,
+      lastAcceptanceMessageId: 10002,
+    });
   });
 
   it("accepts only sites the token is scoped to, and only with a valid token", async () => {
     const other = await post({ batchId: batchId(), messages: [msg(1003, 10002, "2026-11-21T13:00:00Z")] }, cenOnly);
     expect(other.statusCode).toBe(400);
-    expect(other.json().details[0]).toEqual({ path: "messages.0.siteCode", message: "this token may not report for site BRN" });
-    expect((await post({ batchId: batchId(), messages: [msg(1001, 10002, "2026-11-21T13:00:00Z")] }, "fbi_forged")).statusCode).toBe(401);
-    expect((await t.app.inject({ method: "POST", url: "/api/ingest/status-messages", payload: {} })).statusCode).toBe(401);
+    expect(other.json().details[0]).toEqual({
+      path: "messages.0.siteCode",
+      message: "this token may not report for site BRN",
+    });
+    expect(
+      (await post({ batchId: batchId(), messages: [msg(1001, 10002, "2026-11-21T13:00:00Z")] }, "fbi_forged"))
+        .statusCode,
+    ).toBe(401);
+    expect((await t.app.inject({ method: "POST", url: "/api/ingest/status-messages", payload: {} })).statusCode).toBe(
+      401,
+    );
   });
 
   it("writes one audit entry per stored batch, naming the forwarder", async () => {
@@ -118,9 +166,27 @@ describe("status ingest", () => {
 describe("compliance ingest", () => {
   const url = "/api/ingest/compliance";
   it("keeps the newest evidence per computer and update, whatever the arrival order", async () => {
-    const newer = await post({ batchId: batchId(), rows: [{ resourceId: 1001, updateId: "KB823980", state: "INSTALLED", time: "2026-11-20T10:00:00Z", siteCode: "CEN" }] }, token, url);
+    const newer = await post(
+      {
+        batchId: batchId(),
+        rows: [
+          { resourceId: 1001, updateId: "KB823980", state: "INSTALLED", time: "2026-11-20T10:00:00Z", siteCode: "CEN" },
+        ],
+      },
+      token,
+      url,
+    );
     expect(newer.statusCode, newer.body).toBe(200);
-    const older = await post({ batchId: batchId(), rows: [{ resourceId: 1001, updateId: "KB823980", state: "REQUIRED", time: "2026-11-19T10:00:00Z", siteCode: "CEN" }] }, token, url);
+    const older = await post(
+      {
+        batchId: batchId(),
+        rows: [
+          { resourceId: 1001, updateId: "KB823980", state: "REQUIRED", time: "2026-11-19T10:00:00Z", siteCode: "CEN" },
+        ],
+      },
+      token,
+      url,
+    );
     expect(older.json()).toMatchObject({ clientStatesChanged: 0, ignoredAsOlder: 1 });
     const inOne = await post(
       {
@@ -147,15 +213,42 @@ describe("compliance ingest", () => {
 describe("distribution-point status ingest", () => {
   it("records where a package's current source version has arrived, newest report winning", async () => {
     const url = "/api/ingest/dp-status";
-    const change = (state: string, storedVersion: number, time: string) => ({ packageId: "CEN00021", siteCode: "BRN", serverName: "BRN-DP01", storedVersion, state, via: "NETWORK", time });
-    const res = await post({ batchId: batchId(), changes: [change("IN_PROGRESS", 0, "2026-11-20T08:10:00Z"), change("INSTALLED", 1, "2026-11-20T08:40:00Z")] }, token, url);
+    const change = (state: string, storedVersion: number, time: string) => ({
+      packageId: "CEN00021",
+      siteCode: "BRN",
+      serverName: "BRN-DP01",
+      storedVersion,
+      state,
+      via: "NETWORK",
+      time,
+    });
+    const res = await post(
+      {
+        batchId: batchId(),
+        changes: [change("IN_PROGRESS", 0, "2026-11-20T08:10:00Z"), change("INSTALLED", 1, "2026-11-20T08:40:00Z")],
+      },
+      token,
+      url,
+    );
     expect(res.statusCode, res.body).toBe(200);
-    const stale = await post({ batchId: batchId(), changes: [change("IN_PROGRESS", 0, "2026-11-20T08:20:00Z")] }, token, url);
+    const stale = await post(
+      { batchId: batchId(), changes: [change("IN_PROGRESS", 0, "2026-11-20T08:20:00Z")] },
+      token,
+      url,
+    );
     expect(stale.json()).toMatchObject({ clientStatesChanged: 0, ignoredAsOlder: 1 });
     const pkg = (await smsAdmin.inject({ method: "GET", url: "/api/fleets/production/packages/CEN00021" })).json();
-    expect(pkg.distributions.find((d: { serverName: string }) => d.serverName === "BRN-DP01")).toMatchObject({ state: "INSTALLED", storedVersion: 1, current: true });
+    expect(pkg.distributions.find((d: { serverName: string }) => d.serverName === "BRN-DP01")).toMatchObject({
+      state: "INSTALLED",
+      storedVersion: 1,
+      current: true,
+    });
     expect(pkg.dpCurrentCount).toBe(1);
-    const unknown = await post({ batchId: batchId(), changes: [{ ...change("INSTALLED", 1, "2026-11-20T09:00:00Z"), packageId: "CEN0FFFF" }] }, token, url);
+    const unknown = await post(
+      { batchId: batchId(), changes: [{ ...change("INSTALLED", 1, "2026-11-20T09:00:00Z"), packageId: "CEN0FFFF" }] },
+      token,
+      url,
+    );
     expect(unknown.statusCode).toBe(400);
   });
 });

@@ -1,6 +1,16 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { AppError, ComplianceBatchSchema, DpStatusBatchSchema, FleetParamsSchema, IngestResultSchema, IngestTokenBodySchema, IngestTokenCreatedSchema, StatusBatchSchema, permissions } from "@firebreak/domain";
+import {
+  AppError,
+  ComplianceBatchSchema,
+  DpStatusBatchSchema,
+  FleetParamsSchema,
+  IngestResultSchema,
+  IngestTokenBodySchema,
+  IngestTokenCreatedSchema,
+  StatusBatchSchema,
+  permissions,
+} from "@firebreak/domain";
 import { resolveFleet } from "../fleet/fleet-scope.js";
 import { createIngestService } from "./ingest.service.js";
 
@@ -10,15 +20,25 @@ export const ingestTokenRoutes: FastifyPluginAsyncZod = async (app) => {
   const ingest = createIngestService(app.prisma);
   app.post("/:fleet/ingest-tokens", {
     config: { access: permissions.manageIngestTokens },
-    schema: { tags: ["ingest"], summary: "Make an ingest token for a status forwarder (shown once)", params: FleetParamsSchema, body: IngestTokenBodySchema, response: { 201: IngestTokenCreatedSchema } },
-    handler: async (req, reply) => reply.status(201).send(await ingest.createToken(req.actor(), await resolveFleet(app.prisma, req.params.fleet), req.body)),
+    schema: {
+      tags: ["ingest"],
+      summary: "Make an ingest token for a status forwarder (shown once)",
+      params: FleetParamsSchema,
+      body: IngestTokenBodySchema,
+      response: { 201: IngestTokenCreatedSchema },
+    },
+    handler: async (req, reply) =>
+      reply
+        .status(201)
+        .send(await ingest.createToken(req.actor(), await resolveFleet(app.prisma, req.params.fleet), req.body)),
   });
 };
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   const ingest = createIngestService(app.prisma, app.tableStats);
   const principal = (req: FastifyRequest) => {
-    if (!req.ingest) throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
+    if (!req.ingest)
+      throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
     return req.ingest;
   };
 
@@ -27,7 +47,8 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyLimit: INGEST_BODY_LIMIT,
     schema: {
       tags: ["ingest"],
-      summary: "A batch of SMS advertisement status messages (10002, 10005, 10008/10009, 10006/10007…): all or nothing, idempotent by batchId",
+      summary:
+        "A batch of SMS advertisement status messages (10002, 10005, 10008/10009, 10006/10007…): all or nothing, idempotent by batchId",
       body: StatusBatchSchema,
       response: { 200: IngestResultSchema },
     },
@@ -37,14 +58,24 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post("/dp-status", {
     config: { access: "ingest" },
     bodyLimit: INGEST_BODY_LIMIT,
-    schema: { tags: ["ingest"], summary: "A batch of distribution-point package status changes: all or nothing, idempotent by batchId", body: DpStatusBatchSchema, response: { 200: IngestResultSchema } },
+    schema: {
+      tags: ["ingest"],
+      summary: "A batch of distribution-point package status changes: all or nothing, idempotent by batchId",
+      body: DpStatusBatchSchema,
+      response: { 200: IngestResultSchema },
+    },
     handler: async (req) => ingest.ingestDpStatus(principal(req), req.id, req.body),
   });
 
   app.post("/compliance", {
     config: { access: "ingest" },
     bodyLimit: INGEST_BODY_LIMIT,
-    schema: { tags: ["ingest"], summary: "A batch of update-compliance rows: all or nothing, idempotent by batchId", body: ComplianceBatchSchema, response: { 200: IngestResultSchema } },
+    schema: {
+      tags: ["ingest"],
+      summary: "A batch of update-compliance rows: all or nothing, idempotent by batchId",
+      body: ComplianceBatchSchema,
+      response: { 200: IngestResultSchema },
+    },
     handler: async (req) => ingest.ingestCompliance(principal(req), req.id, req.body),
   });
 };

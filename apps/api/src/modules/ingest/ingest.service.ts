@@ -26,7 +26,11 @@ const MAX_DETAILS = 50;
 
 function rejectBatch(details: ErrorDetail[], total: number): never {
   const shown = details.slice(0, MAX_DETAILS);
-  throw new AppError("VALIDATION_FAILED", `The batch was rejected and nothing was stored: ${total} row${total === 1 ? "" : "s"} ${total === 1 ? "is" : "are"} not valid${total > MAX_DETAILS ? ` (first ${MAX_DETAILS} listed)` : ""}.`, { details: shown });
+  throw new AppError(
+    "VALIDATION_FAILED",
+    `The batch was rejected and nothing was stored: ${total} row${total === 1 ? "" : "s"} ${total === 1 ? "is" : "are"} not valid${total > MAX_DETAILS ? ` (first ${MAX_DETAILS} listed)` : ""}.`,
+    { details: shown },
+  );
 }
 
 const toState = (r: ClientStatusRow): ClientAdvertState => ({
@@ -39,24 +43,48 @@ const toState = (r: ClientStatusRow): ClientAdvertState => ({
 });
 
 const sameState = (a: ClientAdvertState, b: ClientAdvertState) =>
-  a.state === b.state && a.lastStatusMessageId === b.lastStatusMessageId && a.lastStatusTime === b.lastStatusTime && a.lastExitCode === b.lastExitCode && a.lastAcceptanceTime === b.lastAcceptanceTime && a.lastAcceptanceMessageId === b.lastAcceptanceMessageId;
+  a.state === b.state &&
+  a.lastStatusMessageId === b.lastStatusMessageId &&
+  a.lastStatusTime === b.lastStatusTime &&
+  a.lastExitCode === b.lastExitCode &&
+  a.lastAcceptanceTime === b.lastAcceptanceTime &&
+  a.lastAcceptanceMessageId === b.lastAcceptanceMessageId;
 
-const isUniqueViolation = (err: unknown) => typeof err === "object" && err !== null && "code" in err && (err as { code: string }).code === "P2002";
+const isUniqueViolation = (err: unknown) =>
+  typeof err === "object" && err !== null && "code" in err && (err as { code: string }).code === "P2002";
 
 export function createIngestService(db: Db, stats?: TableStats) {
-  const ingestActor = (p: IngestPrincipal, requestId: string): Actor => ({ userId: null, username: `ingest:${p.name}`, role: null, requestId });
+  const ingestActor = (p: IngestPrincipal, requestId: string): Actor => ({
+    userId: null,
+    username: `ingest:${p.name}`,
+    role: null,
+    requestId,
+  });
 
   /** Runs `apply` once per batch id: a replay (even a concurrent one) gets the first answer back. */
-  async function once(p: IngestPrincipal, batchId: string, kind: string, rows: unknown, apply: (tx: DbClient) => Promise<IngestResult>): Promise<IngestResult> {
+  async function once(
+    p: IngestPrincipal,
+    batchId: string,
+    kind: string,
+    rows: unknown,
+    apply: (tx: DbClient) => Promise<IngestResult>,
+  ): Promise<IngestResult> {
     const contentHash = createHash("sha256").update(canonicalJson(rows)).digest("hex");
     const replay = async () => {
       const stored = await repo.findBatch(db, p.fleetId, batchId);
       if (!stored) return null;
-      if (stored.kind !== kind) throw new AppError("CONFLICT", `Batch id ${batchId} was already used for a ${stored.kind} batch.`, { details: [{ path: "body.batchId", message: "is taken" }] });
-      if (stored.contentHash !== contentHash) {
-        throw new AppError("CONFLICT", `Batch id ${batchId} was already used for different rows; nothing was stored. Send new rows under a new batch id.`, {
-          details: [{ path: "body.batchId", message: "was used for other rows" }],
+      if (stored.kind !== kind)
+        throw new AppError("CONFLICT", `Batch id ${batchId} was already used for a ${stored.kind} batch.`, {
+          details: [{ path: "body.batchId", message: "is taken" }],
         });
+      if (stored.contentHash !== contentHash) {
+        throw new AppError(
+          "CONFLICT",
+          `Batch id ${batchId} was already used for different rows; nothing was stored. Send new rows under a new batch id.`,
+          {
+            details: [{ path: "body.batchId", message: "was used for other rows" }],
+          },
+        );
       }
       return { ...(stored.response as IngestResult), replay: true };
     };
@@ -65,7 +93,14 @@ export function createIngestService(db: Db, stats?: TableStats) {
     try {
       return await db.$transaction(
         async (tx) => {
-          await repo.claimBatch(tx, { fleetId: p.fleetId, batchId, kind, tokenId: p.tokenId, contentHash, response: {} });
+          await repo.claimBatch(tx, {
+            fleetId: p.fleetId,
+            batchId,
+            kind,
+            tokenId: p.tokenId,
+            contentHash,
+            response: {},
+          });
           const result = await apply(tx);
           await repo.setBatchResponse(tx, p.fleetId, batchId, result as unknown as Prisma.InputJsonValue);
           return result;
@@ -85,8 +120,19 @@ export function createIngestService(db: Db, stats?: TableStats) {
     async createToken(actor: Actor, scope: FleetScope, body: { name: string; siteCodes: string[] }) {
       const token = `fbi_${randomBytes(32).toString("base64url")}`;
       return db.$transaction(async (tx) => {
-        const row = await ingestTokenRepository.create(tx, { fleetId: scope.fleetId, name: body.name, tokenHash: hashToken(token), siteCodes: body.siteCodes, createdBy: actor.username });
-        await recordAudit(tx, actor, { action: "ingest_token.create", entityType: "ingest_token", entityId: row.id, after: { name: row.name, siteCodes: row.siteCodes } });
+        const row = await ingestTokenRepository.create(tx, {
+          fleetId: scope.fleetId,
+          name: body.name,
+          tokenHash: hashToken(token),
+          siteCodes: body.siteCodes,
+          createdBy: actor.username,
+        });
+        await recordAudit(tx, actor, {
+          action: "ingest_token.create",
+          entityType: "ingest_token",
+          entityId: row.id,
+          after: { name: row.name, siteCodes: row.siteCodes },
+        });
         return { ...row, token };
       });
     },
@@ -98,15 +144,26 @@ export function createIngestService(db: Db, stats?: TableStats) {
      */
     async ingestStatus(p: IngestPrincipal, requestId: string, batch: StatusBatch): Promise<IngestResult> {
       const details: ErrorDetail[] = [];
-      const ads = await repo.existingAdvertisementIds(db, p.fleetId, [...new Set(batch.messages.map((m) => m.advertisementId))]);
-      const resources = await repo.existingResourceIds(db, p.fleetId, [...new Set(batch.messages.map((m) => m.resourceId))]);
+      const ads = await repo.existingAdvertisementIds(db, p.fleetId, [
+        ...new Set(batch.messages.map((m) => m.advertisementId)),
+      ]);
+      const resources = await repo.existingResourceIds(db, p.fleetId, [
+        ...new Set(batch.messages.map((m) => m.resourceId)),
+      ]);
       let bad = 0;
       batch.messages.forEach((m, i) => {
         const before = details.length;
-        if (!p.siteCodes.includes(m.siteCode)) details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
-        if (!ads.has(m.advertisementId)) details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
-        if (!resources.has(m.resourceId)) details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
-        if (clientStateOfMessage(m.messageId) === undefined) details.push({ path: `messages.${i}.messageId`, message: `${m.messageId} is not an advertisement status message id` });
+        if (!p.siteCodes.includes(m.siteCode))
+          details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
+        if (!ads.has(m.advertisementId))
+          details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
+        if (!resources.has(m.resourceId))
+          details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
+        if (clientStateOfMessage(m.messageId) === undefined)
+          details.push({
+            path: `messages.${i}.messageId`,
+            message: `${m.messageId} is not an advertisement status message id`,
+          });
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);
@@ -115,15 +172,30 @@ export function createIngestService(db: Db, stats?: TableStats) {
         await repo.insertStatusMessages(tx, p.fleetId, batch.batchId, batch.messages);
         const key = (a: string, r: number) => `${a}\u0000${r}`;
         const keys = new Map<string, { advertisementId: string; resourceId: number }>();
-        for (const m of batch.messages) keys.set(key(m.advertisementId, m.resourceId), { advertisementId: m.advertisementId, resourceId: m.resourceId });
-        const existing = new Map((await repo.clientStatuses(tx, p.fleetId, [...keys.values()])).map((r) => [key(r.advertisementId, r.resourceId), toState(r)]));
+        for (const m of batch.messages)
+          keys.set(key(m.advertisementId, m.resourceId), {
+            advertisementId: m.advertisementId,
+            resourceId: m.resourceId,
+          });
+        const existing = new Map(
+          (await repo.clientStatuses(tx, p.fleetId, [...keys.values()])).map((r) => [
+            key(r.advertisementId, r.resourceId),
+            toState(r),
+          ]),
+        );
         const start = new Map(existing);
         let ignoredAsOlder = 0;
         for (const m of batch.messages) {
           const k = key(m.advertisementId, m.resourceId);
           const cur = existing.get(k) ?? null;
           const next = nextClientState(cur, { messageId: m.messageId, time: m.time, exitCode: m.exitCode ?? null });
-          if (cur && next.lastStatusMessageId === cur.lastStatusMessageId && next.lastStatusTime === cur.lastStatusTime && next.state === cur.state) ignoredAsOlder++;
+          if (
+            cur &&
+            next.lastStatusMessageId === cur.lastStatusMessageId &&
+            next.lastStatusTime === cur.lastStatusTime &&
+            next.state === cur.state
+          )
+            ignoredAsOlder++;
           existing.set(k, next);
         }
         const changed: ClientStatusRow[] = [];
@@ -145,8 +217,19 @@ export function createIngestService(db: Db, stats?: TableStats) {
         await repo.upsertClientStatuses(tx, p.fleetId, changed);
         stats?.noteWrites("client_advert_status", changed.length);
         stats?.noteWrites("status_messages", batch.messages.length);
-        const result: IngestResult = { batchId: batch.batchId, accepted: batch.messages.length, clientStatesChanged: changed.length, ignoredAsOlder, replay: false };
-        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        const result: IngestResult = {
+          batchId: batch.batchId,
+          accepted: batch.messages.length,
+          clientStatesChanged: changed.length,
+          ignoredAsOlder,
+          replay: false,
+        };
+        await recordAudit(tx, ingestActor(p, requestId), {
+          action: "ingest.status_batch",
+          entityType: "ingest_batch",
+          entityId: batch.batchId,
+          after: result,
+        });
         return result;
       });
     },
@@ -158,8 +241,10 @@ export function createIngestService(db: Db, stats?: TableStats) {
       let bad = 0;
       batch.changes.forEach((c, i) => {
         const before = details.length;
-        if (!p.siteCodes.includes(c.siteCode)) details.push({ path: `changes.${i}.siteCode`, message: `this token may not report for site ${c.siteCode}` });
-        if (!packages.has(c.packageId)) details.push({ path: `changes.${i}.packageId`, message: `no package ${c.packageId}` });
+        if (!p.siteCodes.includes(c.siteCode))
+          details.push({ path: `changes.${i}.siteCode`, message: `this token may not report for site ${c.siteCode}` });
+        if (!packages.has(c.packageId))
+          details.push({ path: `changes.${i}.packageId`, message: `no package ${c.packageId}` });
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);
@@ -170,21 +255,39 @@ export function createIngestService(db: Db, stats?: TableStats) {
           const cur = newest.get(k);
           if (!cur || Date.parse(c.time) >= Date.parse(cur.time)) newest.set(k, c);
         }
-        const changed = await repo.upsertDistributions(tx, [...newest.values()].map((c) => ({ ...c, packageRowId: packages.get(c.packageId)! })));
-        const result: IngestResult = { batchId: batch.batchId, accepted: batch.changes.length, clientStatesChanged: changed, ignoredAsOlder: newest.size - changed, replay: false };
-        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.dp_status_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        const changed = await repo.upsertDistributions(
+          tx,
+          [...newest.values()].map((c) => ({ ...c, packageRowId: packages.get(c.packageId)! })),
+        );
+        const result: IngestResult = {
+          batchId: batch.batchId,
+          accepted: batch.changes.length,
+          clientStatesChanged: changed,
+          ignoredAsOlder: newest.size - changed,
+          replay: false,
+        };
+        await recordAudit(tx, ingestActor(p, requestId), {
+          action: "ingest.dp_status_batch",
+          entityType: "ingest_batch",
+          entityId: batch.batchId,
+          after: result,
+        });
         return result;
       });
     },
 
     async ingestCompliance(p: IngestPrincipal, requestId: string, batch: ComplianceBatch): Promise<IngestResult> {
       const details: ErrorDetail[] = [];
-      const resources = await repo.existingResourceIds(db, p.fleetId, [...new Set(batch.rows.map((r) => r.resourceId))]);
+      const resources = await repo.existingResourceIds(db, p.fleetId, [
+        ...new Set(batch.rows.map((r) => r.resourceId)),
+      ]);
       let bad = 0;
       batch.rows.forEach((r, i) => {
         const before = details.length;
-        if (!p.siteCodes.includes(r.siteCode)) details.push({ path: `rows.${i}.siteCode`, message: `this token may not report for site ${r.siteCode}` });
-        if (!resources.has(r.resourceId)) details.push({ path: `rows.${i}.resourceId`, message: `no computer with resource id ${r.resourceId}` });
+        if (!p.siteCodes.includes(r.siteCode))
+          details.push({ path: `rows.${i}.siteCode`, message: `this token may not report for site ${r.siteCode}` });
+        if (!resources.has(r.resourceId))
+          details.push({ path: `rows.${i}.resourceId`, message: `no computer with resource id ${r.resourceId}` });
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);
@@ -199,8 +302,19 @@ export function createIngestService(db: Db, stats?: TableStats) {
         }
         const changed = await repo.upsertCompliance(tx, p.fleetId, [...newest.values()]);
         stats?.noteWrites("update_compliance", changed);
-        const result: IngestResult = { batchId: batch.batchId, accepted: batch.rows.length, clientStatesChanged: changed, ignoredAsOlder: newest.size - changed, replay: false };
-        await recordAudit(tx, ingestActor(p, requestId), { action: "ingest.compliance_batch", entityType: "ingest_batch", entityId: batch.batchId, after: result });
+        const result: IngestResult = {
+          batchId: batch.batchId,
+          accepted: batch.rows.length,
+          clientStatesChanged: changed,
+          ignoredAsOlder: newest.size - changed,
+          replay: false,
+        };
+        await recordAudit(tx, ingestActor(p, requestId), {
+          action: "ingest.compliance_batch",
+          entityType: "ingest_batch",
+          entityId: batch.batchId,
+          after: result,
+        });
         return result;
       });
     },

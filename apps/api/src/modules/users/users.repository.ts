@@ -30,8 +30,16 @@ export const usersRepository = {
   },
 
   /** Updates only when the stored version is still `version`; returns null when it moved on. */
-  async updateIfVersion(db: DbClient, id: string, version: number, data: { displayName?: string; role?: Role; disabled?: boolean; passwordHash?: string }) {
-    const { count } = await db.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  async updateIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: { displayName?: string; role?: Role; disabled?: boolean; passwordHash?: string },
+  ) {
+    const { count } = await db.user.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
     return count === 1 ? db.user.findUnique({ where: { id }, select: userSelect }) : null;
   },
 };

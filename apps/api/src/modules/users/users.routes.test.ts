@@ -30,9 +30,16 @@ describe("users", () => {
 
   it("rejects bad input with 400 and field details, and stores nothing", async () => {
     const before = await t.db.prisma.user.count();
-    const res = await admin.inject({ method: "POST", url: "/api/users", payload: newUser({ username: "Bad Name!", password: "short", role: "KING" }) });
+    const res = await admin.inject({
+      method: "POST",
+      url: "/api/users",
+      payload: newUser({ username: "Bad Name!", password: "short", role: "KING" }),
+    });
     expect(res.statusCode).toBe(400);
-    const paths = res.json().details.map((d: { path: string }) => d.path).sort();
+    const paths = res
+      .json()
+      .details.map((d: { path: string }) => d.path)
+      .sort();
     expect(paths).toEqual(["body.password", "body.role", "body.username"]);
     expect(await t.db.prisma.user.count()).toBe(before);
   });
@@ -58,11 +65,21 @@ describe("users", () => {
     const created = (await admin.inject({ method: "POST", url: "/api/users", payload: newUser() })).json<User>();
     const url = `/api/users/${created.id}`;
     expect((await admin.inject({ method: "PATCH", url, payload: { displayName: "X" } })).statusCode).toBe(428);
-    const ok = await admin.inject({ method: "PATCH", url, payload: { displayName: "Renamed" }, headers: { "if-match": 'W/"1"' } });
+    const ok = await admin.inject({
+      method: "PATCH",
+      url,
+      payload: { displayName: "Renamed" },
+      headers: { "if-match": 'W/"1"' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ displayName: "Renamed", version: 2 });
     expect(ok.headers.etag).toBe('W/"2"');
-    const stale = await admin.inject({ method: "PATCH", url, payload: { displayName: "Lost update" }, headers: { "if-match": 'W/"1"' } });
+    const stale = await admin.inject({
+      method: "PATCH",
+      url,
+      payload: { displayName: "Lost update" },
+      headers: { "if-match": 'W/"1"' },
+    });
     expect(stale.statusCode).toBe(412);
     expect((await admin.inject({ method: "GET", url })).json().displayName).toBe("Renamed");
   });
@@ -70,7 +87,12 @@ describe("users", () => {
   it("revokes a user's sessions when their role changes", async () => {
     const member = await userWithRole(t, "ERT_MEMBER");
     expect((await member.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(200);
-    const res = await admin.inject({ method: "PATCH", url: `/api/users/${member.userId}`, payload: { role: "ERT_LEAD" }, headers: { "if-match": 'W/"1"' } });
+    const res = await admin.inject({
+      method: "PATCH",
+      url: `/api/users/${member.userId}`,
+      payload: { role: "ERT_LEAD" },
+      headers: { "if-match": 'W/"1"' },
+    });
     expect(res.statusCode).toBe(200);
     expect((await member.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
     const relogged = await login(t.app, member.username, TEST_PASSWORD);
@@ -79,19 +101,31 @@ describe("users", () => {
 
   it("revokes sessions when a user is disabled, and the user cannot sign in", async () => {
     const member = await userWithRole(t, "SMS_ADMIN");
-    await admin.inject({ method: "PATCH", url: `/api/users/${member.userId}`, payload: { disabled: true }, headers: { "if-match": 'W/"1"' } });
+    await admin.inject({
+      method: "PATCH",
+      url: `/api/users/${member.userId}`,
+      payload: { disabled: true },
+      headers: { "if-match": 'W/"1"' },
+    });
     expect((await member.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
     await expect(login(t.app, member.username)).rejects.toThrow(/401/);
   });
 
   it("does not let an administrator lock themselves out", async () => {
     const self = await userWithRole(t, "ADMIN");
-    const res = await self.inject({ method: "PATCH", url: `/api/users/${self.userId}`, payload: { disabled: true }, headers: { "if-match": 'W/"1"' } });
+    const res = await self.inject({
+      method: "PATCH",
+      url: `/api/users/${self.userId}`,
+      payload: { disabled: true },
+      headers: { "if-match": 'W/"1"' },
+    });
     expect(res.statusCode).toBe(409);
   });
 
   it("answers 404 for an unknown user and 400 for a malformed id", async () => {
-    expect((await admin.inject({ method: "GET", url: "/api/users/00000000-0000-4000-8000-000000000000" })).statusCode).toBe(404);
+    expect(
+      (await admin.inject({ method: "GET", url: "/api/users/00000000-0000-4000-8000-000000000000" })).statusCode,
+    ).toBe(404);
     const bad = await admin.inject({ method: "GET", url: "/api/users/not-a-uuid" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].path).toBe("params.id");

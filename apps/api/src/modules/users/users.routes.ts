@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CreateUserBodySchema, IdParamsSchema, UpdateUserBodySchema, UserListSchema, UserSchema, etagFor, permissions } from "@firebreak/domain";
+import {
+  CreateUserBodySchema,
+  IdParamsSchema,
+  UpdateUserBodySchema,
+  UserListSchema,
+  UserSchema,
+  etagFor,
+  permissions,
+} from "@firebreak/domain";
 import { requireIfMatch } from "../../lib/concurrency.js";
 import { createUsersService } from "./users.service.js";
 
@@ -18,7 +26,12 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get("/:id", {
     config: { access },
-    schema: { tags: ["users"], summary: "One user account (with its ETag)", params: IdParamsSchema, response: { 200: UserSchema } },
+    schema: {
+      tags: ["users"],
+      summary: "One user account (with its ETag)",
+      params: IdParamsSchema,
+      response: { 200: UserSchema },
+    },
     handler: async (request, reply) => {
       const user = await users.get(request.params.id);
       reply.header("etag", etagFor(user.version));
@@ -28,7 +41,12 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post("/", {
     config: { access },
-    schema: { tags: ["users"], summary: "Create a user account", body: CreateUserBodySchema, response: { 201: UserSchema } },
+    schema: {
+      tags: ["users"],
+      summary: "Create a user account",
+      body: CreateUserBodySchema,
+      response: { 201: UserSchema },
+    },
     handler: async (request, reply) => {
       const user = await users.create(request.actor(), request.body);
       return reply.status(201).header("etag", etagFor(user.version)).send(user);
@@ -46,7 +64,12 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: UserSchema },
     },
     handler: async (request, reply) => {
-      const user = await users.update(request.actor(), request.params.id, requireIfMatch(request.headers["if-match"]), request.body);
+      const user = await users.update(
+        request.actor(),
+        request.params.id,
+        requireIfMatch(request.headers["if-match"]),
+        request.body,
+      );
       reply.header("etag", etagFor(user.version));
       return user;
     },

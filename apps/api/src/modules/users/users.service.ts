@@ -9,9 +9,19 @@ import { usersRepository } from "./users.repository.js";
 
 type UserRow = NonNullable<Awaited<ReturnType<typeof usersRepository.findById>>>;
 
-const toWire = (u: UserRow): User => ({ ...u, createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString() });
+const toWire = (u: UserRow): User => ({
+  ...u,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
 /** What the audit log keeps of a user: never the password hash. */
-const auditView = (u: UserRow) => ({ username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, version: u.version });
+const auditView = (u: UserRow) => ({
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  disabled: u.disabled,
+  version: u.version,
+});
 
 export function createUsersService(db: Db) {
   return {
@@ -29,10 +39,22 @@ export function createUsersService(db: Db) {
       const passwordHash = await hashPassword(body.password);
       return db.$transaction(async (tx) => {
         if (await usersRepository.findByUsername(tx, body.username)) {
-          throw new AppError("CONFLICT", `The username "${body.username}" is taken.`, { details: [{ path: "body.username", message: "is taken" }] });
+          throw new AppError("CONFLICT", `The username "${body.username}" is taken.`, {
+            details: [{ path: "body.username", message: "is taken" }],
+          });
         }
-        const user = await usersRepository.create(tx, { username: body.username, displayName: body.displayName, role: body.role, passwordHash });
-        await recordAudit(tx, actor, { action: "user.create", entityType: "user", entityId: user.id, after: auditView(user) });
+        const user = await usersRepository.create(tx, {
+          username: body.username,
+          displayName: body.displayName,
+          role: body.role,
+          passwordHash,
+        });
+        await recordAudit(tx, actor, {
+          action: "user.create",
+          entityType: "user",
+          entityId: user.id,
+          after: auditView(user),
+        });
         return toWire(user);
       });
     },
@@ -45,7 +67,10 @@ export function createUsersService(db: Db) {
         if (!before) throw new AppError("NOT_FOUND", "No such user.");
         if (before.version !== version) throw staleVersion("user");
         if (actor.userId === id && (body.disabled === true || (body.role && body.role !== "ADMIN"))) {
-          throw new AppError("CONFLICT", "You cannot disable yourself or take away your own administrator role; ask another administrator.");
+          throw new AppError(
+            "CONFLICT",
+            "You cannot disable yourself or take away your own administrator role; ask another administrator.",
+          );
         }
         const after = await usersRepository.updateIfVersion(tx, id, version, {
           ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
@@ -54,7 +79,10 @@ export function createUsersService(db: Db) {
           ...(passwordHash ? { passwordHash } : {}),
         });
         if (!after) throw staleVersion("user");
-        const revoke = (body.role !== undefined && body.role !== before.role) || (body.disabled === true && !before.disabled) || !!passwordHash;
+        const revoke =
+          (body.role !== undefined && body.role !== before.role) ||
+          (body.disabled === true && !before.disabled) ||
+          !!passwordHash;
         let revokedSessions = 0;
         if (revoke) revokedSessions = (await authRepository.deleteSessionsOfUser(tx, id)).count;
         await recordAudit(tx, actor, {
@@ -62,7 +90,11 @@ export function createUsersService(db: Db) {
           entityType: "user",
           entityId: id,
           before: auditView(before),
-          after: { ...auditView(after), ...(passwordHash ? { passwordChanged: true } : {}), ...(revoke ? { revokedSessions } : {}) },
+          after: {
+            ...auditView(after),
+            ...(passwordHash ? { passwordChanged: true } : {}),
+            ...(revoke ? { revokedSessions } : {}),
+          },
         });
         return toWire(after);
       });
