@@ -220,7 +220,6 @@ export const fleetRepository = {
   },
 
   // ── computers
-  /** One round trip: the page and the total (a window count); a page past the end counts separately. */
   async pageComputers(db: DbClient, fleetId: string, q: ListComputersQuery) {
     const where = [`c.fleet_id = ${uuidLiteral(fleetId)}`];
     if (q.search) where.push(`c.name ILIKE ${textLiteral(`%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)}`);
@@ -236,21 +235,19 @@ export const fleetRepository = {
     const column = computerSortColumns[q.sort];
     const order = q.order === "desc" ? "DESC" : "ASC";
     const whereSql = where.join(" AND ");
-    const rows = await db.$queryRawUnsafe<(ComputerSqlRow & { total: bigint })[]>(
-      `SELECT c.id, c.resource_id, c.name, c.site_code, c.os, c.service_pack, c.client_type::text AS client_type, c.is_laptop,
-              c.connection_profile::text AS connection_profile, c.boundary_id, c.is_patch_infrastructure, c.last_seen_at, c.online_ratio,
-              count(*) OVER () AS total
-       FROM computers c WHERE ${whereSql}
-       ORDER BY ${column} ${order} NULLS LAST, c.resource_id ASC
-       OFFSET ${(q.page - 1) * q.pageSize} LIMIT ${q.pageSize}`,
-    );
-    const total =
-      rows.length > 0
-        ? Number(rows[0]!.total)
-        : Number(
-            (await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM computers c WHERE ${whereSql}`))[0]!
-              .n,
-          );
+    // The page walks the (fleet, sort column) index and stops after LIMIT rows; the total is a
+    // separate count. A window count(*) OVER () in the same statement forces the whole sorted set.
+    const [rows, counted] = await Promise.all([
+      db.$queryRawUnsafe<ComputerSqlRow[]>(
+        `SELECT c.id, c.resource_id, c.name, c.site_code, c.os, c.service_pack, c.client_type::text AS client_type, c.is_laptop,
+                c.connection_profile::text AS connection_profile, c.boundary_id, c.is_patch_infrastructure, c.last_seen_at, c.online_ratio
+         FROM computers c WHERE ${whereSql}
+         ORDER BY ${column} ${order} NULLS LAST, c.resource_id ASC
+         OFFSET ${(q.page - 1) * q.pageSize} LIMIT ${q.pageSize}`,
+      ),
+      db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM computers c WHERE ${whereSql}`),
+    ]);
+    const total = Number(counted[0]!.n);
     return { items: rows.map(computerFromSql), total };
   },
   /** Bulk upsert in one statement per chunk: INSERT … ON CONFLICT keeps imports of 100k computers fast. */

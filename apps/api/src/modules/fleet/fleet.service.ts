@@ -311,14 +311,12 @@ export function createFleetService(db: Db, stats?: TableStats) {
             result.computers += await fleetRepository.upsertComputers(
               tx,
               scope.fleetId,
-              computers
-                .slice(i, i + 2000)
-                .map((c) => ({
-                  ...c,
-                  lastSeenAt: c.lastSeenAt ? new Date(c.lastSeenAt) : null,
-                  servicePack: c.servicePack ?? null,
-                  boundaryId: c.boundaryId ?? null,
-                })),
+              computers.slice(i, i + 2000).map((c) => ({
+                ...c,
+                lastSeenAt: c.lastSeenAt ? new Date(c.lastSeenAt) : null,
+                servicePack: c.servicePack ?? null,
+                boundaryId: c.boundaryId ?? null,
+              })),
             );
           }
           for (const c of body.collections ?? []) {
