@@ -1,9 +1,14 @@
 // Builds the demo organisation. Usage: pnpm db:seed [--if-empty]
 // Refuses to put demo accounts (with a published password) into a non-embedded database
 // unless SEED_DEMO_ACCOUNTS=1 says so explicitly.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { DEMO_PASSWORD, ROLES, demoUsernames, roleLabels } from "@firebreak/domain";
 import { databaseTargetFromEnv, describeTarget, openDatabase, type Database } from "./src/database.js";
 import { createUser } from "./factories/index.js";
+
+/** File in $DATA_DIR that says the demo fleet still has to be played in (read by scripts/start.mjs). */
+export const DEMO_FLEET_PENDING = "demo-fleet.pending";
 
 const demoDisplayNames: Record<(typeof ROLES)[number], string> = {
   ADMIN: "Alex Admin",
@@ -43,6 +48,12 @@ if (isMain) {
       allowNonEmbedded: process.env.SEED_DEMO_ACCOUNTS === "1",
     });
     if (result === "seeded") {
+      // npm start fills the demo fleet through the API (pnpm sim) once the server listens; this
+      // marker tells it to, and is removed when the fleet is in.
+      if (process.env.DATA_DIR) {
+        mkdirSync(process.env.DATA_DIR, { recursive: true });
+        writeFileSync(path.join(process.env.DATA_DIR, DEMO_FLEET_PENDING), new Date().toISOString() + "\n");
+      }
       console.log(
         `seeded the demo organisation into ${describeTarget(target)}: ${ROLES.map((r) => `${demoUsernames[r]} (${roleLabels[r]})`).join(", ")}`,
       );

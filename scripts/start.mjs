@@ -11,6 +11,7 @@
 // Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data), DATABASE_URL (PostgreSQL instead
 // of the embedded database). The server prints the URL and the demo logins once it listens.
 // Plain Node on purpose: it runs before any dependency is installed.
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { formatDuration, green, heading, red } from "./lib/proc.mjs";
 import { pnpm, repoRoot } from "./lib/pnpm.mjs";
@@ -48,7 +49,40 @@ if (setupOnly) process.exit(0);
 
 // The server prints the banner (URL and, for the embedded database, the demo logins) once it
 // listens, so it is printed exactly once and only when it is true.
+// Request-by-request JSON logs are for production log collectors; a terminal gets warnings and
+// errors only unless LOG_LEVEL says otherwise.
+process.env.LOG_LEVEL ??= "warn";
 heading(`Starting Firebreak (Ctrl-C to stop)…`);
-const { code } = await pnpm(["--reporter=silent", "--filter", "@firebreak/api", "start"]);
+const server = pnpm(["--reporter=silent", "--filter", "@firebreak/api", "start"]);
+
+// First run: once the server answers, the simulator plays the demo preset in through the API
+// (the same import and ingest endpoints a real forwarder uses), so a new user sees a living fleet.
+const marker = path.join(process.env.DATA_DIR, "demo-fleet.pending");
+if (existsSync(marker)) void fillDemoFleet();
+
+const { code } = await server;
 console.error(red(`The server stopped (exit code ${code}).`));
 process.exit(code);
+
+async function fillDemoFleet() {
+  const port = process.env.PORT ?? "3000";
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  heading("First run: playing the demo fleet in through the API (pnpm sim --preset demo)…");
+  const { code: simCode } = await pnpm(["--reporter=silent", "sim", "--url", url, "--preset", "demo"], {
+    env: { NO_COLOR: "1" },
+  });
+  if (simCode === 0) {
+    rmSync(marker, { force: true });
+    console.log(green(`The demo fleet is in. Open http://localhost:${port} and sign in.`));
+  } else {
+    console.error(red(`Filling the demo fleet failed (exit ${simCode}); it is tried again on the next \`npm start\`.`));
+  }
+}
