@@ -6,3 +6,4 @@ export * from "./users/users.schemas.js";
 export * from "./audit/audit.schemas.js";
 export * from "./sms/index.js";
 export * from "./fleet/fleet-api.schemas.js";
+export * from "./process/index.js";
