@@ -1,7 +1,12 @@
 import { expect, test } from "../../fixtures/index.js";
 
 test.describe("user administration and the audit trail", () => {
-  test("an administrator creates a user, changes the role, and the change shows in the audit log", async ({ page, loginAs, saveScreenshot, checkA11y }) => {
+  test("an administrator creates a user, changes the role, and the change shows in the audit log", async ({
+    page,
+    loginAs,
+    saveScreenshot,
+    checkA11y,
+  }) => {
     await loginAs("ADMIN");
     const username = `pat-${Date.now().toString(36)}`;
 
@@ -30,7 +35,10 @@ test.describe("user administration and the audit trail", () => {
     await page.goto(`/audit?entityType=user&action=user.update`);
     const entries = page.getByRole("region", { name: "Audit entries" });
     await expect(entries.getByRole("button", { name: /user\.update by admin/ }).first()).toBeVisible();
-    await entries.getByRole("button", { name: /user\.update by admin/ }).first().click();
+    await entries
+      .getByRole("button", { name: /user\.update by admin/ })
+      .first()
+      .click();
     const details = page.getByRole("dialog");
     await expect(details).toContainText("SMS_ADMIN");
     await expect(details).toContainText("ERT_LEAD");
@@ -38,7 +46,12 @@ test.describe("user administration and the audit trail", () => {
     await saveScreenshot("audit-entry");
   });
 
-  test("a manager filters the audit log and verifies the hash chain", async ({ page, loginAs, saveScreenshot, checkA11y }) => {
+  test("a manager filters the audit log and verifies the hash chain", async ({
+    page,
+    loginAs,
+    saveScreenshot,
+    checkA11y,
+  }) => {
     await loginAs("MANAGER");
     await page.goto("/audit");
     await expect(page.getByRole("heading", { name: "Audit" })).toBeVisible();
