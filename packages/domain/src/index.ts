@@ -7,3 +7,4 @@ export * from "./audit/audit.schemas.js";
 export * from "./sms/index.js";
 export * from "./fleet/fleet-api.schemas.js";
 export * from "./process/index.js";
+export * from "./process-api/process-api.schemas.js";

@@ -189,3 +189,6 @@ ALTER TABLE "acceptance_tests" ADD CONSTRAINT "acceptance_tests_case_id_fkey" FO
 
 -- AddForeignKey
 ALTER TABLE "authority_grants" ADD CONSTRAINT "authority_grants_emergency_id_fkey" FOREIGN KEY ("emergency_id") REFERENCES "emergencies"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Hand-written: the release-priority table of domain.md §4.1 (Table 2 of the SMS 2003 book), editable later.
+INSERT INTO "priority_policies" ("id", "policy", "version", "updated_at", "updated_by") VALUES ('default', '{"EMERGENCY":{"targetHours":24,"maxHours":336,"preferredVehicle":"INDIVIDUAL_UPDATE","requiresMandatoryAdvert":true,"requiresOnSlowNet":true},"HIGH":{"targetHours":720,"maxHours":1440,"preferredVehicle":"INDIVIDUAL_UPDATE","requiresMandatoryAdvert":false,"requiresOnSlowNet":false},"MEDIUM":{"targetHours":2880,"maxHours":4320,"preferredVehicle":"SP_OR_ROLLUP_IF_AVAILABLE","requiresMandatoryAdvert":false,"requiresOnSlowNet":false},"LOW":{"targetHours":8760,"maxHours":8760,"preferredVehicle":"SP_OR_ROLLUP_IF_AVAILABLE","requiresMandatoryAdvert":false,"requiresOnSlowNet":false}}', 1, CURRENT_TIMESTAMP, 'migration');
