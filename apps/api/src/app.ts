@@ -17,6 +17,9 @@ import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { fleetRoutes } from "./modules/fleet/fleet.routes.js";
 import { distributionRoutes } from "./modules/distribution/distribution.routes.js";
 import { ingestRoutes, ingestTokenRoutes } from "./modules/ingest/ingest.routes.js";
+import { updatesRoutes } from "./modules/updates/updates.routes.js";
+import { casesRoutes } from "./modules/cases/cases.routes.js";
+import { policyRoutes } from "./modules/policy/policy.routes.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -89,6 +92,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(distributionRoutes, { prefix: "/api/fleets" });
   await app.register(ingestTokenRoutes, { prefix: "/api/fleets" });
   await app.register(ingestRoutes, { prefix: "/api/ingest" });
+  await app.register(updatesRoutes, { prefix: "/api/updates" });
+  await app.register(casesRoutes, { prefix: "/api/cases" });
+  await app.register(policyRoutes, { prefix: "/api/priority-policy" });
 
   if (opts.consoleDist) await app.register(consoleStaticPlugin, { root: opts.consoleDist });
   return app;

@@ -1,0 +1,465 @@
+import {
+  AcceptanceTestSchema,
+  AppError,
+  ProgramFlags,
+  SoftwareUpdateSchema,
+  UpdateCaseSchema,
+  availableCaseActions,
+  coverageWithOob,
+  newUpdateCase,
+  openTests,
+  OutOfBandTaskSchema,
+  phaseOfState,
+  priorityInForce,
+  slaClock,
+  suggestPriority,
+  testAlerts,
+  transitionCase,
+  withProgramDisabled,
+  type AcceptanceTest,
+  type CaseActionInput,
+  type CaseDetail,
+  type CaseSummary,
+  type CaseEffect,
+  type ListCasesQuery,
+  type OpenCaseBody,
+  type PriorityPolicy,
+  type RecordTestResultBody,
+  type TimelineEventInput,
+  type UpdateCase,
+  type CreateAcceptanceTestBody,
+} from "@firebreak/domain";
+import type { Prisma } from "@firebreak/db";
+import type { Db, DbClient } from "../../plugins/db.js";
+import type { Actor } from "../../lib/actor.js";
+import { jsonSafe } from "../../lib/canonical-json.js";
+import { staleVersion } from "../../lib/concurrency.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { authorityRepository } from "../authority/authority.repository.js";
+import { fleetRepository } from "../fleet/fleet.repository.js";
+import { resolveFleet } from "../fleet/fleet-scope.js";
+import { loadPolicy } from "../policy/policy.service.js";
+import { recordTimeline, toTimelineEntry } from "../timeline/timeline.service.js";
+import { timelineRepository } from "../timeline/timeline.repository.js";
+import { toUpdateRecord } from "../updates/updates.service.js";
+import { updatesRepository } from "../updates/updates.repository.js";
+import { casesRepository as repo, type CaseRow } from "./cases.repository.js";
+
+const STATUS_OF_REFUSAL = {
+  ILLEGAL_TRANSITION: "ILLEGAL_TRANSITION",
+  FORBIDDEN: "FORBIDDEN",
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+} as const;
+
+function testsOf(row: CaseRow): (AcceptanceTest & { version: number })[] {
+  return row.tests.map((t) => ({
+    ...AcceptanceTestSchema.parse({
+      id: t.id,
+      name: t.name,
+      scope: t.scope,
+      result: t.result,
+      executedAt: t.executedAt?.toISOString() ?? null,
+      executedBy: t.executedBy,
+      notes: t.notes,
+      skipReason: t.skipReason,
+    }),
+    version: t.version,
+  }));
+}
+
+export function caseSummary(row: CaseRow, policy: PriorityPolicy, now: Date): CaseSummary {
+  const record = UpdateCaseSchema.parse(row.record);
+  const tests = testsOf(row);
+  return {
+    id: row.id,
+    version: row.version,
+    fleetId: row.fleetId,
+    updateId: row.updateId,
+    kbNumber: row.update.kbNumber,
+    bulletinId: row.update.bulletinId,
+    title: row.update.title,
+    vendorSeverity: row.update.vendorSeverity as CaseSummary["vendorSeverity"],
+    status: record.status,
+    phase: phaseOfState[record.status],
+    priority: priorityInForce(record),
+    priorityConfirmed: record.priorityConfirmation !== null,
+    sla: record.sla
+      ? slaClock({
+          prioritySetAt: record.sla.since,
+          priority: record.sla.priority,
+          policy,
+          now,
+          closedAt: record.sla.stoppedAt,
+        })
+      : null,
+    emergencyId: row.emergencyId,
+    openTests: openTests(tests).length,
+    alerts: testAlerts(tests, record.deploymentStartedAt).map(
+      (a) => `${a.scope === "CORE" ? "Core" : "Full-suite"} test "${a.name}" failed after deployment started`,
+    ),
+    openedAt: row.openedAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Columns the board filters on, copied from the record. */
+const columnsOf = (record: UpdateCase) => ({
+  status: record.status,
+  phase: phaseOfState[record.status],
+  priority: priorityInForce(record),
+  slaSince: record.sla ? new Date(record.sla.since) : null,
+  slaStoppedAt: record.sla?.stoppedAt ? new Date(record.sla.stoppedAt) : null,
+  record: jsonSafe(record) as Prisma.InputJsonValue,
+});
+
+export function createCasesService(db: Db) {
+  async function grantOf(actor: Actor, now: Date) {
+    if (!actor.userId) return null;
+    return authorityRepository.activeGrantFor(db, actor.userId, now);
+  }
+
+  async function caseOrThrow(tx: DbClient, id: string) {
+    const row = await repo.find(tx, id);
+    if (!row) throw new AppError("NOT_FOUND", "No such case.");
+    return row;
+  }
+
+  /** The program and advertisement the case's release uses (halt / resume act on them). */
+  async function applyProgramEffect(
+    tx: DbClient,
+    actor: Actor,
+    row: CaseRow,
+    record: UpdateCase,
+    effect: Extract<CaseEffect, { type: "DISABLE_PROGRAM" | "ENABLE_PROGRAM" }>,
+  ) {
+    if (!record.advertisementId) return;
+    const ad = await repo.findAdvertisement(tx, row.fleetId, record.advertisementId);
+    if (!ad) return;
+    const program = await repo.findProgramRow(tx, ad.programRowId);
+    if (!program) return;
+    const disable = effect.type === "DISABLE_PROGRAM";
+    const before = Number(program.programFlags);
+    const after = withProgramDisabled(before, disable);
+    await repo.setProgramFlags(tx, program.id, BigInt(after >>> 0));
+    await recordAudit(tx, actor, {
+      action: disable ? "program.disable" : "program.enable",
+      entityType: "program",
+      entityId: `${program.package.packageId}/${program.programName}`,
+      before: { programFlags: before, disabled: ProgramFlags.has(before, "DISABLED") },
+      after: { programFlags: after, disabled: disable, caseId: row.id },
+    });
+    if (effect.type === "DISABLE_PROGRAM" && effect.alsoDisableAdvertisement) {
+      await repo.setAdvertisementState(tx, ad.id, "DISABLED");
+      await recordAudit(tx, actor, {
+        action: "advertisement.disable",
+        entityType: "advertisement",
+        entityId: record.advertisementId,
+        before: { state: ad.state },
+        after: { state: "DISABLED", caseId: row.id },
+      });
+    }
+    if (effect.type === "ENABLE_PROGRAM" && ad.state === "DISABLED") {
+      await repo.setAdvertisementState(tx, ad.id, "ACTIVE");
+      await recordAudit(tx, actor, {
+        action: "advertisement.enable",
+        entityType: "advertisement",
+        entityId: record.advertisementId,
+        before: { state: ad.state },
+        after: { state: "ACTIVE", caseId: row.id },
+      });
+    }
+  }
+
+  /** Compliance of the release's targets with DONE out-of-band machine tasks folded in (gate G6). */
+  async function complianceFor(row: CaseRow, record: UpdateCase) {
+    if (!record.advertisementId) return null;
+    const ad = await repo.findAdvertisement(db, row.fleetId, record.advertisementId);
+    if (!ad) return null;
+    const [targets, succeeded, tasks] = await Promise.all([
+      fleetRepository.memberResourceIds(db, row.fleetId, ad.collectionId, ad.includeSubCollection),
+      repo.succeededResourceIds(db, row.fleetId, record.advertisementId),
+      repo.oobTasksForCase(db, row.id),
+    ]);
+    const coverage = coverageWithOob({
+      targetResourceIds: targets,
+      compliantResourceIds: succeeded,
+      tasks: tasks.map((t) => OutOfBandTaskSchema.parse(t.record)),
+    });
+    return { compliancePct: coverage.targets === 0 ? 0 : (coverage.covered / coverage.targets) * 100 };
+  }
+
+  return {
+    async list(q: ListCasesQuery & { fleet?: string }) {
+      const scope = await resolveFleet(db, q.fleet ?? "production");
+      const [{ items, total }, policy] = await Promise.all([
+        repo.page(db, { ...q, fleetId: scope.fleetId }),
+        loadPolicy(db),
+      ]);
+      const now = new Date();
+      return { items: items.map((r) => caseSummary(r, policy, now)), page: q.page, pageSize: q.pageSize, total };
+    },
+
+    async detail(actor: Actor, id: string): Promise<CaseDetail> {
+      const row = await caseOrThrow(db, id);
+      const now = new Date();
+      const [policy, grant, timeline] = await Promise.all([
+        loadPolicy(db),
+        grantOf(actor, now),
+        timelineRepository.listForCase(db, id),
+      ]);
+      const record = UpdateCaseSchema.parse(row.record);
+      const update = SoftwareUpdateSchema.parse(row.update.record);
+      const tests = testsOf(row);
+      const rationale = record.priorityConfirmation?.rationale;
+      return {
+        ...caseSummary(row, policy, now),
+        record,
+        update: toUpdateRecord(row.update),
+        tests,
+        availableActions: actor.role
+          ? availableCaseActions(record, actor.role, grant !== null, { tests, policy, update })
+          : [],
+        suggestion: suggestPriority({
+          vendorSeverity: update.vendorSeverity,
+          exploitedInTheWild: rationale?.exploitedInTheWild ?? false,
+          criticalAssetsExposed: (rationale?.assetsExposed?.length ?? 0) > 0,
+          mitigationInPlace: (rationale?.mitigations?.length ?? 0) > 0,
+        }),
+        timeline: timeline.map(toTimelineEntry),
+      };
+    },
+
+    /** Opens a case for an update (Identify). One open case per update and fleet. */
+    async open(actor: Actor, body: OpenCaseBody): Promise<CaseDetail> {
+      const scope = await resolveFleet(db, body.fleet);
+      const id = await db.$transaction(async (tx) => {
+        const update = await updatesRepository.find(tx, body.updateId);
+        if (!update)
+          throw new AppError("VALIDATION_FAILED", "No such software update.", {
+            details: [{ path: "body.updateId", message: "no such update" }],
+          });
+        if (await repo.findOpenForUpdate(tx, scope.fleetId, body.updateId)) {
+          throw new AppError("CONFLICT", `${update.kbNumber} already has an open case.`, {
+            details: [{ path: "body.updateId", message: "has an open case" }],
+          });
+        }
+        const record = newUpdateCase();
+        const row = await repo.create(tx, { fleetId: scope.fleetId, updateId: body.updateId, ...columnsOf(record) });
+        await recordTimeline(
+          tx,
+          actor,
+          scope.fleetId,
+          [
+            {
+              type: "NOTE",
+              at: new Date().toISOString(),
+              actorId: actor.userId,
+              caseId: row.id,
+              summary: `Case opened for ${update.kbNumber}${update.bulletinId ? ` (${update.bulletinId})` : ""}`,
+              payload: { text: `Case opened for ${update.kbNumber}` },
+            },
+          ],
+          { caseId: row.id },
+        );
+        await recordAudit(tx, actor, {
+          action: "case.open",
+          entityType: "case",
+          entityId: row.id,
+          after: { update: update.kbNumber, status: record.status },
+        });
+        return row.id;
+      });
+      return this.detail(actor, id);
+    },
+
+    /**
+     * Runs one action of the case state machine (domain `transitionCase`). A refused action
+     * changes nothing and answers 409 / 403 / 400 with the reason naming the unmet gate.
+     */
+    async act(actor: Actor, id: string, version: number, action: CaseActionInput): Promise<CaseDetail> {
+      if (!actor.role || !actor.userId) throw new AppError("UNAUTHENTICATED", "Sign in first.");
+      if (action.type === "halt" && action.automaticRule !== undefined) {
+        throw new AppError("VALIDATION_FAILED", "automaticRule is set by an automatic halt rule, never by a person.", {
+          details: [{ path: "body.automaticRule", message: "must not be sent" }],
+        });
+      }
+      const now = new Date();
+      const row = await caseOrThrow(db, id);
+      if (row.version !== version) throw staleVersion("case");
+      const record = UpdateCaseSchema.parse(row.record);
+      const grant = await grantOf(actor, now);
+      const tests = testsOf(row);
+      const update = SoftwareUpdateSchema.parse(row.update.record);
+      const policy = await loadPolicy(db);
+      let advertisement = null;
+      if (action.type === "startDeployment") {
+        const ad = await repo.findAdvertisement(db, row.fleetId, action.advertisementId);
+        if (!ad)
+          throw new AppError("VALIDATION_FAILED", `No advertisement ${action.advertisementId}.`, {
+            details: [{ path: "body.advertisementId", message: "no such advertisement" }],
+          });
+        advertisement = {
+          advertFlags: Number(ad.advertFlags),
+          remoteClientFlags: Number(ad.remoteClientFlags),
+          assignedSchedule: ad.assignedSchedule as unknown[],
+          assignedScheduleEnabled: ad.assignedScheduleEnabled,
+        };
+      }
+      const compliance = action.type === "markDeployed" ? await complianceFor(row, record) : null;
+      const result = transitionCase(record, action, {
+        now,
+        actor: { userId: actor.userId, role: actor.role, hasActiveGrant: grant !== null },
+        tests,
+        advertisement,
+        compliance,
+        update,
+        policy,
+      });
+      if (!result.ok) {
+        throw new AppError(
+          STATUS_OF_REFUSAL[result.code],
+          result.reason,
+          result.code === "VALIDATION_FAILED" ? { details: [{ path: "body", message: result.reason }] } : {},
+        );
+      }
+      // Acting only thanks to a grant marks the change (audit and timeline) as done under it: the
+      // same action without the grant would have been refused for want of authority.
+      const withoutGrant =
+        grant === null
+          ? result
+          : transitionCase(record, action, {
+              now,
+              actor: { userId: actor.userId, role: actor.role, hasActiveGrant: false },
+              tests,
+              advertisement,
+              compliance,
+              update,
+              policy,
+            });
+      const underGrant = grant !== null && !withoutGrant.ok && withoutGrant.code === "FORBIDDEN";
+      const acting: Actor = underGrant ? { ...actor, authorityGrantId: grant.id } : actor;
+
+      await db.$transaction(async (tx) => {
+        if (!(await repo.updateIfVersion(tx, id, version, columnsOf(result.next)))) throw staleVersion("case");
+        const events: TimelineEventInput[] = [];
+        for (const effect of result.effects) {
+          if (effect.type === "TIMELINE") events.push(effect.event);
+          else if (effect.type === "DISABLE_PROGRAM" || effect.type === "ENABLE_PROGRAM")
+            await applyProgramEffect(tx, acting, row, result.next, effect);
+          else if (effect.type === "PAGE_ERT") {
+            events.push({
+              type: "NOTE",
+              at: now.toISOString(),
+              actorId: actor.userId,
+              caseId: id,
+              summary: `ERT paged: ${effect.reason}`,
+              payload: { text: effect.reason },
+            });
+          }
+        }
+        await recordTimeline(tx, acting, row.fleetId, events, { caseId: id, emergencyId: row.emergencyId });
+        await recordAudit(tx, acting, {
+          action: `case.${action.type}`,
+          entityType: "case",
+          entityId: id,
+          before: { status: record.status, priority: priorityInForce(record) },
+          after: {
+            status: result.next.status,
+            priority: priorityInForce(result.next),
+            action: jsonSafe(action),
+            warnings: result.warnings,
+          },
+        });
+      });
+      return this.detail(actor, id);
+    },
+
+    async addTest(actor: Actor, id: string, body: CreateAcceptanceTestBody): Promise<CaseDetail> {
+      await db.$transaction(async (tx) => {
+        const row = await caseOrThrow(tx, id);
+        const t = await repo.createTest(tx, { caseId: id, name: body.name, scope: body.scope });
+        await recordAudit(tx, actor, {
+          action: "acceptance_test.create",
+          entityType: "acceptance_test",
+          entityId: t.id,
+          after: { caseId: row.id, ...body },
+        });
+      });
+      return this.detail(actor, id);
+    },
+
+    async recordTestResult(
+      actor: Actor,
+      id: string,
+      testId: string,
+      version: number,
+      body: RecordTestResultBody,
+    ): Promise<CaseDetail> {
+      const now = new Date();
+      await db.$transaction(async (tx) => {
+        const row = await caseOrThrow(tx, id);
+        const test = await repo.findTest(tx, id, testId);
+        if (!test) throw new AppError("NOT_FOUND", "No such acceptance test on this case.");
+        if (test.version !== version) throw staleVersion("acceptance test");
+        if (body.result === "SKIPPED" && test.scope === "CORE") {
+          throw new AppError(
+            "VALIDATION_FAILED",
+            "Core-functionality tests cannot be skipped: they gate the release.",
+            { details: [{ path: "body.result", message: "core tests cannot be skipped" }] },
+          );
+        }
+        const executedAt = body.executedAt ? new Date(body.executedAt) : now;
+        if (
+          !(await repo.updateTestIfVersion(tx, testId, version, {
+            result: body.result,
+            executedAt,
+            executedBy: actor.username,
+            notes: body.notes ?? null,
+            skipReason: body.skipReason ?? null,
+          }))
+        )
+          throw staleVersion("acceptance test");
+        const record = UpdateCaseSchema.parse(row.record);
+        const events: TimelineEventInput[] = [
+          {
+            type: "TEST_RECORDED",
+            at: now.toISOString(),
+            actorId: actor.userId,
+            caseId: id,
+            summary: `Test "${test.name}" ${body.result.toLowerCase()}`,
+            payload: { testId, name: test.name, scope: test.scope as "CORE" | "FULL", result: body.result },
+          },
+        ];
+        if (
+          body.result === "FAILED" &&
+          record.deploymentStartedAt &&
+          executedAt >= new Date(record.deploymentStartedAt)
+        ) {
+          events.push({
+            type: "TEST_ALERT",
+            at: now.toISOString(),
+            actorId: null,
+            caseId: id,
+            summary: `ALERT: test "${test.name}" failed during deployment`,
+            payload: {
+              testId,
+              name: test.name,
+              scope: test.scope as "CORE" | "FULL",
+              severity: test.scope === "CORE" ? "CRITICAL" : "WARNING",
+            },
+          });
+        }
+        await recordTimeline(tx, actor, row.fleetId, events, { caseId: id, emergencyId: row.emergencyId });
+        await recordAudit(tx, actor, {
+          action: "acceptance_test.record",
+          entityType: "acceptance_test",
+          entityId: testId,
+          before: { result: test.result },
+          after: { result: body.result, notes: body.notes ?? null },
+        });
+      });
+      return this.detail(actor, id);
+    },
+  };
+}
+export type CasesService = ReturnType<typeof createCasesService>;
