@@ -75,11 +75,15 @@ async function fillDemoFleet() {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  heading("First run: playing the demo fleet in through the API (pnpm sim --preset demo)…");
+  heading("First run: playing the demo fleet and the demo cases in through the API (pnpm sim --preset demo)…");
   const { code: simCode } = await pnpm(["--reporter=silent", "sim", "--url", url, "--preset", "demo"], {
     env: { NO_COLOR: "1" },
   });
-  if (simCode === 0) {
+  const { code: processCode } =
+    simCode === 0
+      ? await pnpm(["--reporter=silent", "--filter", "@firebreak/simulator", "demo-process", "--url", url])
+      : { code: simCode };
+  if (simCode === 0 && processCode === 0) {
     rmSync(marker, { force: true });
     console.log(green(`The demo fleet is in. Open http://localhost:${port} and sign in.`));
   } else {

@@ -140,9 +140,11 @@ export interface FirebreakApi {
 
 type Auth = { kind: "none" } | { kind: "session" } | { kind: "bearer"; token: string };
 
-interface RequestOptions {
+export interface RequestOptions {
   auth: Auth;
   body?: unknown;
+  /** Extra headers, e.g. If-Match for a versioned write. */
+  headers?: Record<string, string>;
   /** Safe to send again after a failure that may have reached the server. Default true. */
   idempotent?: boolean;
 }
@@ -422,7 +424,7 @@ export class FirebreakClient implements FirebreakApi {
   }
 
   private async attempt<T>(method: string, path: string, o: RequestOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...(o.headers ?? {}) };
     let body: string | undefined;
     if (o.body !== undefined) {
       headers["content-type"] = "application/json";
