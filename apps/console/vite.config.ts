@@ -29,7 +29,10 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: "mantine", test: /node_modules[\\/](@mantine|@floating-ui|react-remove-scroll|react-transition-group|dayjs)/ },
+            {
+              name: "mantine",
+              test: /node_modules[\\/](@mantine|@floating-ui|react-remove-scroll|react-transition-group|dayjs)/,
+            },
             { name: "vendor", test: /node_modules[\\/]/ },
           ],
         },

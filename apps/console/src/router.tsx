@@ -9,7 +9,6 @@ import { loginLoader, LoginRoute } from "./routes/login";
 import { NotFoundRoute } from "./routes/not-found";
 import { overviewLoader, OverviewRoute } from "./routes/overview";
 import { RootHydrateFallback, RootRoute } from "./routes/root";
-import { sitesLoader, SitesRoute } from "./routes/sites";
 import { triageLoader, TriageRoute } from "./routes/triage";
 
 /**
@@ -38,7 +37,77 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                 { path: "triage", loader: triageLoader(queryClient), Component: TriageRoute },
                 { path: "emergencies", loader: emergenciesLoader(queryClient), Component: EmergenciesRoute },
                 { path: "deployments", loader: deploymentsLoader(queryClient), Component: DeploymentsRoute },
-                { path: "sites", loader: sitesLoader(queryClient), Component: SitesRoute },
+                // Sites & senders (the SMS distribution model), loaded on first use.
+                {
+                  path: "sites",
+                  lazy: async () => {
+                    const { sitesLoader, SitesRoute } = await import("./routes/sites");
+                    return { loader: sitesLoader(queryClient), Component: SitesRoute };
+                  },
+                },
+                {
+                  path: "sites/senders",
+                  lazy: async () => {
+                    const { senderAddressesLoader, SenderAddressesRoute } = await import("./routes/sender-addresses");
+                    return { loader: senderAddressesLoader(queryClient), Component: SenderAddressesRoute };
+                  },
+                },
+                {
+                  path: "sites/senders/:addressId",
+                  lazy: async () => {
+                    const { senderAddressLoader, SenderAddressRoute } = await import("./routes/sender-address");
+                    return { loader: senderAddressLoader(queryClient), Component: SenderAddressRoute };
+                  },
+                },
+                {
+                  path: "sites/packages",
+                  lazy: async () => {
+                    const { packagesLoader, PackagesRoute } = await import("./routes/packages");
+                    return { loader: packagesLoader(queryClient), Component: PackagesRoute };
+                  },
+                },
+                {
+                  path: "sites/packages/:packageId",
+                  lazy: async () => {
+                    const { packageLoader, PackageRoute } = await import("./routes/package");
+                    return { loader: packageLoader(queryClient), Component: PackageRoute };
+                  },
+                },
+                {
+                  path: "sites/packages/:packageId/programs/:programName",
+                  lazy: async () => {
+                    const { programLoader, ProgramRoute } = await import("./routes/program");
+                    return { loader: programLoader(queryClient), Component: ProgramRoute };
+                  },
+                },
+                {
+                  path: "sites/advertisements",
+                  lazy: async () => {
+                    const { advertisementsLoader, AdvertisementsRoute } = await import("./routes/advertisements");
+                    return { loader: advertisementsLoader(queryClient), Component: AdvertisementsRoute };
+                  },
+                },
+                {
+                  path: "sites/advertisements/:advertisementId",
+                  lazy: async () => {
+                    const { advertisementLoader, AdvertisementRoute } = await import("./routes/advertisement");
+                    return { loader: advertisementLoader(queryClient), Component: AdvertisementRoute };
+                  },
+                },
+                {
+                  path: "sites/collections",
+                  lazy: async () => {
+                    const { collectionsLoader, CollectionsRoute } = await import("./routes/collections");
+                    return { loader: collectionsLoader(queryClient), Component: CollectionsRoute };
+                  },
+                },
+                {
+                  path: "sites/computers",
+                  lazy: async () => {
+                    const { computersLoader, ComputersRoute } = await import("./routes/computers");
+                    return { loader: computersLoader(queryClient), Component: ComputersRoute };
+                  },
+                },
                 { path: "drills", loader: drillsLoader(queryClient), Component: DrillsRoute },
                 // The larger screens load on first use (code is fetched in parallel with the data).
                 {

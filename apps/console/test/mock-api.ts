@@ -27,7 +27,10 @@ export function mockApi(routes: Record<string, Handler>) {
   const table = new Map(Object.entries(routes));
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, "http://localhost");
+    const url = new URL(
+      typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+      "http://localhost",
+    );
     const method = (init?.method ?? "GET").toUpperCase();
     const rawBody = init?.body;
     const call: RecordedCall = {
@@ -71,7 +74,12 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-export const apiError = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): MockReply => ({
+export const apiError = (
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): MockReply => ({
   status,
   body: { code, message, requestId: "req-test-1", ...extra },
 });
@@ -87,11 +95,20 @@ const ids: Record<Role, string> = {
 
 export function sessionFor(role: Role, overrides: Partial<Session["user"]> = {}): Session {
   return {
-    user: { id: ids[role], username: role.toLowerCase().replace("_", "-"), displayName: `Test ${role.toLowerCase()}`, role, ...overrides },
+    user: {
+      id: ids[role],
+      username: role.toLowerCase().replace("_", "-"),
+      displayName: `Test ${role.toLowerCase()}`,
+      role,
+      ...overrides,
+    },
     csrfToken: `csrf-${role.toLowerCase()}`,
     expiresAt: "2030-01-01T00:00:00.000Z",
     idleTimeoutSeconds: 1800,
   };
 }
 
-export const signedOut: MockReply = { status: 401, body: { code: "UNAUTHENTICATED", message: "Not signed in", requestId: "req-session" } };
+export const signedOut: MockReply = {
+  status: 401,
+  body: { code: "UNAUTHENTICATED", message: "Not signed in", requestId: "req-session" },
+};

@@ -9,7 +9,10 @@ import { createRoutes } from "../src/router";
 export function renderApp(url: string) {
   const queryClient = createQueryClient();
   // The app retries failed reads after a delay; tests want the failure at once.
-  queryClient.setDefaultOptions({ ...queryClient.getDefaultOptions(), queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
+  queryClient.setDefaultOptions({
+    ...queryClient.getDefaultOptions(),
+    queries: { ...queryClient.getDefaultOptions().queries, retry: false },
+  });
   const router = createMemoryRouter(createRoutes(queryClient), { initialEntries: [url] });
   const user = userEvent.setup();
   const view = render(

@@ -25,6 +25,12 @@ class ResizeObserverStub {
 }
 Object.defineProperty(window, "ResizeObserver", { writable: true, value: ResizeObserverStub });
 window.HTMLElement.prototype.scrollIntoView = () => {};
+// Textarea autosize listens for web fonts loading.
+if (!document.fonts) {
+  Object.defineProperty(document, "fonts", {
+    value: { addEventListener() {}, removeEventListener() {}, ready: Promise.resolve() },
+  });
+}
 const { getComputedStyle } = window;
 window.getComputedStyle = (element: Element) => getComputedStyle(element);
 

@@ -25,13 +25,17 @@ describe("toApiError", () => {
   });
 
   it("reads Retry-After on RATE_LIMITED", async () => {
-    const error = await toApiError(json(429, { code: "RATE_LIMITED", message: "Too many attempts", requestId: "r" }, { "retry-after": "120" }));
+    const error = await toApiError(
+      json(429, { code: "RATE_LIMITED", message: "Too many attempts", requestId: "r" }, { "retry-after": "120" }),
+    );
     expect(error.code).toBe("RATE_LIMITED");
     expect(error.retryAfterSeconds).toBe(120);
   });
 
   it("falls back to a readable message when the body is not the error shape (e.g. a proxy's HTML page)", async () => {
-    const error = await toApiError(new Response("<html>Bad gateway</html>", { status: 502, headers: { "x-request-id": "edge-1" } }));
+    const error = await toApiError(
+      new Response("<html>Bad gateway</html>", { status: 502, headers: { "x-request-id": "edge-1" } }),
+    );
     expect(error).toMatchObject({ status: 502, code: "UNAVAILABLE", requestId: "edge-1" });
     expect(error.message).toMatch(/server could not complete the request/i);
   });
@@ -82,9 +86,20 @@ describe("createApi", () => {
   });
 
   it("throws ApiError with the server's message on failure", async () => {
-    mockApi({ "GET /api/users": { status: 403, body: { code: "FORBIDDEN", message: "Only administrators manage users", requestId: "req-7" } } });
+    mockApi({
+      "GET /api/users": {
+        status: 403,
+        body: { code: "FORBIDDEN", message: "Only administrators manage users", requestId: "req-7" },
+      },
+    });
     const promise = createApi(new QueryClient()).get("/api/users", UserSchema);
-    await expect(promise).rejects.toMatchObject({ name: "ApiError", status: 403, code: "FORBIDDEN", message: "Only administrators manage users", requestId: "req-7" });
+    await expect(promise).rejects.toMatchObject({
+      name: "ApiError",
+      status: 403,
+      code: "FORBIDDEN",
+      message: "Only administrators manage users",
+      requestId: "req-7",
+    });
   });
 
   it("turns a network failure into a readable message", async () => {
@@ -98,12 +113,16 @@ describe("createApi", () => {
 
   it("rejects a success body that does not match the schema", async () => {
     mockApi({ "GET /api/users/x": { body: { id: "not-a-user" } } });
-    await expect(createApi(new QueryClient()).get("/api/users/x", UserSchema)).rejects.toMatchObject({ code: "INTERNAL" });
+    await expect(createApi(new QueryClient()).get("/api/users/x", UserSchema)).rejects.toMatchObject({
+      code: "INTERNAL",
+    });
   });
 
   it("adds query parameters, leaving out empty ones", async () => {
     const api = mockApi({ "GET /api/audit": { body: {} } });
-    await createApi(new QueryClient()).send("/api/audit", { query: { actor: "alice", action: "", page: 2, to: undefined } });
+    await createApi(new QueryClient()).send("/api/audit", {
+      query: { actor: "alice", action: "", page: 2, to: undefined },
+    });
     expect(api.calls[0]?.search.toString()).toBe("actor=alice&page=2");
   });
 });

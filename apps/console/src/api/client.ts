@@ -176,10 +176,24 @@ export function createApi(queryClient: QueryClient) {
     send,
     get: <T>(path: string, schema: z.ZodType<T>, options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {}) =>
       call(path, { ...options, schema, method: "GET" }),
-    post: <T>(path: string, body: unknown, schema?: z.ZodType<T>, options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {}) =>
-      call<T>(path, { ...options, body, method: "POST", ...(schema ? { schema } : {}) }),
-    patch: <T>(path: string, body: unknown, schema?: z.ZodType<T>, options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {}) =>
-      call<T>(path, { ...options, body, method: "PATCH", ...(schema ? { schema } : {}) }),
+    post: <T>(
+      path: string,
+      body: unknown,
+      schema?: z.ZodType<T>,
+      options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {},
+    ) => call<T>(path, { ...options, body, method: "POST", ...(schema ? { schema } : {}) }),
+    patch: <T>(
+      path: string,
+      body: unknown,
+      schema?: z.ZodType<T>,
+      options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {},
+    ) => call<T>(path, { ...options, body, method: "PATCH", ...(schema ? { schema } : {}) }),
+    put: <T>(
+      path: string,
+      body: unknown,
+      schema?: z.ZodType<T>,
+      options: Omit<RequestOptions<T>, "method" | "schema" | "body"> = {},
+    ) => call<T>(path, { ...options, body, method: "PUT", ...(schema ? { schema } : {}) }),
     delete: (path: string, options: Omit<RequestOptions<void>, "method" | "schema"> = {}) =>
       call<void>(path, { ...options, method: "DELETE" }),
   };
@@ -191,7 +205,8 @@ function unexpectedResponse(response: Response, cause: unknown): ApiError {
   return new ApiError({
     status: response.status,
     code: "INTERNAL",
-    message: "The server sent a response this console does not understand. Reload the page; if it persists, the console and API versions may differ.",
+    message:
+      "The server sent a response this console does not understand. Reload the page; if it persists, the console and API versions may differ.",
     requestId: response.headers.get("x-request-id") ?? undefined,
     cause,
   });

@@ -14,17 +14,28 @@ export function describeError(error: unknown): ErrorDescription {
     const requestId = error.requestId;
     switch (error.code) {
       case "UNAUTHENTICATED":
-        return { title: "You are signed out", message: "Your session has ended. Sign in again to continue.", requestId };
+        return {
+          title: "You are signed out",
+          message: "Your session has ended. Sign in again to continue.",
+          requestId,
+        };
       case "FORBIDDEN":
         return { title: "Not allowed", message: error.message, requestId };
       case "CSRF_FAILED":
-        return { title: "Security check failed", message: "The page's security token is out of date. Reload the page and try again.", requestId };
+        return {
+          title: "Security check failed",
+          message: "The page's security token is out of date. Reload the page and try again.",
+          requestId,
+        };
       case "NOT_FOUND":
         return { title: "Not found", message: error.message, requestId };
       case "RATE_LIMITED":
         return {
           title: "Too many requests",
-          message: error.retryAfterSeconds !== undefined ? `${error.message} Try again in ${formatDuration(error.retryAfterSeconds)}.` : error.message,
+          message:
+            error.retryAfterSeconds !== undefined
+              ? `${error.message} Try again in ${formatDuration(error.retryAfterSeconds)}.`
+              : error.message,
           requestId,
         };
       case "UNAVAILABLE":
@@ -37,6 +48,7 @@ export function describeError(error: unknown): ErrorDescription {
   }
   return {
     title: "Something went wrong",
-    message: "The console hit an unexpected problem. Reload the page; if it happens again, tell your administrator what you were doing.",
+    message:
+      "The console hit an unexpected problem. Reload the page; if it happens again, tell your administrator what you were doing.",
   };
 }

@@ -27,18 +27,26 @@ interface Options<V, S extends z.ZodType> {
  * follow every change so they disappear as soon as the field is fixed. Focus moves to the first
  * invalid field after a failed submit.
  */
-export function useSchemaForm<V extends Record<string, unknown>, S extends z.ZodType>({ schema, initialValues, toInput }: Options<V, S>) {
+export function useSchemaForm<V extends Record<string, unknown>, S extends z.ZodType>({
+  schema,
+  initialValues,
+  toInput,
+}: Options<V, S>) {
   const [values, setValues] = useState<V>(initialValues);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [attempted, setAttempted] = useState(false);
   const [focusToken, setFocusToken] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
+  const formElement = useRef<HTMLFormElement | null>(null);
+  // A callback ref (not the ref object) is handed out, so render code never reads a ref.
+  const attachForm = useCallback((node: HTMLFormElement | null) => {
+    formElement.current = node;
+  }, []);
 
   const check = useCallback((v: V) => schema.safeParse(toInput ? toInput(v) : v), [schema, toInput]);
 
   useEffect(() => {
     if (!focusToken) return;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [focusToken]);
 
   const setField = <K extends keyof V>(name: K, value: V[K]) => {
@@ -75,5 +83,5 @@ export function useSchemaForm<V extends Record<string, unknown>, S extends z.Zod
     setAttempted(false);
   };
 
-  return { values, errors, setField, handleSubmit, setServerErrors, reset, formRef };
+  return { values, errors, setField, handleSubmit, setServerErrors, reset, attachForm };
 }

@@ -1,12 +1,11 @@
 import { Button } from "@mantine/core";
 import { IconUserPlus } from "@tabler/icons-react";
 import type { QueryClient } from "@tanstack/react-query";
-import { useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Navigate, redirect, useRevalidator, type LoaderFunctionArgs } from "react-router";
+import { Navigate, redirect, type LoaderFunctionArgs } from "react-router";
 import { PageHeader } from "../components/ui/page-header";
 import { requirePermission } from "../features/session/session.guards";
-import { sessionKeys } from "../features/session/session.queries";
 import { useSignedInSession } from "../features/session/use-session";
 import { CreateUserModal } from "../features/users/components/create-user-modal";
 import { EditUserModal } from "../features/users/components/edit-user-modal";
@@ -36,18 +35,9 @@ export const adminUsersLoader =
 export function AdminUsersRoute() {
   const session = useSignedInSession();
   const { data } = useSuspenseQuery(userQueries.list());
-  const queryClient = useQueryClient();
-  const revalidator = useRevalidator();
   const [creating, setCreating] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = data.items.find((user) => user.id === editingId) ?? null;
-
-  // A new role of one's own changes what this console may show: re-read the session, then re-run
-  // the route guards (the API may also have ended this session, which leads to /login).
-  const onOwnRoleChanged = async () => {
-    await queryClient.refetchQueries({ queryKey: sessionKeys.current() });
-    await revalidator.revalidate();
-  };
 
   return (
     <>
@@ -62,7 +52,7 @@ export function AdminUsersRoute() {
       />
       <UsersTable users={data.items} currentUserId={session.user.id} onEdit={(user) => setEditingId(user.id)} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
-      <EditUserModal user={editing} currentUserId={session.user.id} onClose={() => setEditingId(null)} onOwnRoleChanged={() => void onOwnRoleChanged()} />
+      <EditUserModal user={editing} currentUserId={session.user.id} onClose={() => setEditingId(null)} />
     </>
   );
 }

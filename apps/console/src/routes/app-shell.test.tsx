@@ -4,14 +4,25 @@ import { mockApi, sessionFor, signedOut } from "../../test/mock-api";
 import { renderApp } from "../../test/render-app";
 
 const health = {
-  body: { status: "ok", database: { kind: "pglite", reachable: true, latestMigration: "0001_init" }, version: "0.1.0", uptimeSeconds: 12 },
+  body: {
+    status: "ok",
+    database: { kind: "pglite", reachable: true, latestMigration: "0001_init" },
+    version: "0.1.0",
+    uptimeSeconds: 12,
+  },
 };
 
-const navLinks = () => within(screen.getByRole("navigation", { name: "Main navigation" })).getAllByRole("link").map((link) => link.textContent);
+const navLinks = () =>
+  within(screen.getByRole("navigation", { name: "Main navigation" }))
+    .getAllByRole("link")
+    .map((link) => link.textContent);
 
 describe("App shell", () => {
   it("shows the product, the signed-in user with role label, and landmarks", async () => {
-    mockApi({ "GET /api/auth/session": { body: sessionFor("ERT_LEAD", { displayName: "Erin Lead" }) }, "GET /api/health": health });
+    mockApi({
+      "GET /api/auth/session": { body: sessionFor("ERT_LEAD", { displayName: "Erin Lead" }) },
+      "GET /api/health": health,
+    });
     renderApp("/");
     expect(await screen.findByRole("heading", { name: "Overview", level: 1 })).toBeInTheDocument();
     const banner = screen.getByRole("banner");
@@ -28,7 +39,15 @@ describe("App shell", () => {
     mockApi({ "GET /api/auth/session": { body: sessionFor("OBSERVER") }, "GET /api/health": health });
     renderApp("/");
     await screen.findByRole("heading", { name: "Overview", level: 1 });
-    expect(navLinks()).toEqual(["Overview", "Triage", "Emergencies", "Deployments", "Sites & senders", "Drills", "Audit"]);
+    expect(navLinks()).toEqual([
+      "Overview",
+      "Triage",
+      "Emergencies",
+      "Deployments",
+      "Sites & senders",
+      "Drills",
+      "Audit",
+    ]);
   });
 
   it("an administrator sees Audit and Admin only", async () => {

@@ -1,5 +1,17 @@
 import { roleLabels } from "@firebreak/domain";
-import { Anchor, AppShell, Box, Burger, Button, Group, NavLink, Progress, Stack, Text, VisuallyHidden } from "@mantine/core";
+import {
+  Anchor,
+  AppShell,
+  Box,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Progress,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconAlertTriangle,
@@ -72,7 +84,9 @@ export function AppShellRoute() {
 
   if (!session) {
     // Signed out (logout, expiry or revocation): back to the sign-in page, returning here after.
-    const to = logout.isIdle ? loginPathFor(new URL(location.pathname + location.search, window.location.origin)) : "/login";
+    const to = logout.isIdle
+      ? loginPathFor(new URL(location.pathname + location.search, window.location.origin))
+      : "/login";
     return <Navigate to={to} replace />;
   }
 
@@ -81,7 +95,11 @@ export function AppShellRoute() {
   const signOut = () => logout.mutate();
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !navOpened } }} padding="lg">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !navOpened } }}
+      padding="lg"
+    >
       <a
         href="#main-content"
         className="skip-link"
@@ -94,11 +112,29 @@ export function AppShellRoute() {
       </a>
       <AppShell.Header>
         {navigation.state === "loading" ? (
-          <Progress value={100} animated size="xs" radius={0} pos="absolute" top={0} left={0} right={0} aria-label="Loading page" />
+          <Progress
+            value={100}
+            animated
+            size="xs"
+            radius={0}
+            pos="absolute"
+            top={0}
+            left={0}
+            right={0}
+            aria-label="Loading page"
+          />
         ) : null}
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={navOpened} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={navOpened ? "Close navigation" : "Open navigation"} aria-expanded={navOpened} aria-controls="main-navigation" />
+            <Burger
+              opened={navOpened}
+              onClick={toggleNav}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? "Close navigation" : "Open navigation"}
+              aria-expanded={navOpened}
+              aria-controls="main-navigation"
+            />
             <Anchor component={Link} to="/" underline="never" c="inherit" aria-label="Firebreak, go to the overview">
               <Group gap={6} wrap="nowrap">
                 <IconFlame size={24} aria-hidden color="var(--mantine-color-orange-8)" />
@@ -118,7 +154,13 @@ export function AppShellRoute() {
                 {roleLabels[session.user.role]}
               </Text>
             </Box>
-            <Button variant="default" size="xs" leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut} loading={logout.isPending}>
+            <Button
+              variant="default"
+              size="xs"
+              leftSection={<IconLogout size={16} aria-hidden />}
+              onClick={signOut}
+              loading={logout.isPending}
+            >
               Sign out
             </Button>
           </Group>

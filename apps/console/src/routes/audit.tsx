@@ -7,7 +7,14 @@ import { useState } from "react";
 import { useSearchParams, type LoaderFunctionArgs } from "react-router";
 import { PageHeader } from "../components/ui/page-header";
 import { auditQueries } from "../features/audit/audit.queries";
-import { auditSearchFrom, hasActiveFilters, PAGE_SIZES, parseAuditSearch, type AuditFilters, type FilterField } from "../features/audit/audit.search-params";
+import {
+  auditSearchFrom,
+  hasActiveFilters,
+  PAGE_SIZES,
+  parseAuditSearch,
+  type AuditFilters,
+  type FilterField,
+} from "../features/audit/audit.search-params";
 import { AuditEntryDrawer } from "../features/audit/components/audit-entry-drawer";
 import { AuditFilterBar } from "../features/audit/components/audit-filter-bar";
 import { AuditTable } from "../features/audit/components/audit-table";
@@ -21,7 +28,10 @@ export const auditLoader =
   async ({ request }: LoaderFunctionArgs) => {
     await requirePermission(queryClient, request, "readAudit");
     const { filters } = parseAuditSearch(new URL(request.url).searchParams);
-    await Promise.all([queryClient.ensureQueryData(auditQueries.list(filters)), queryClient.ensureQueryData(auditQueries.facets())]);
+    await Promise.all([
+      queryClient.ensureQueryData(auditQueries.list(filters)),
+      queryClient.ensureQueryData(auditQueries.facets()),
+    ]);
     return null;
   };
 
@@ -35,12 +45,16 @@ export function AuditRoute() {
   const openEntry: AuditEntry | null = page.items.find((entry) => entry.seq === openSeq) ?? null;
 
   const go = (next: AuditFilters) => setSearchParams(auditSearchFrom(next));
-  const applyFilters = (chosen: Partial<Record<FilterField, string>>) => go({ ...chosen, page: 1, pageSize: filters.pageSize });
+  const applyFilters = (chosen: Partial<Record<FilterField, string>>) =>
+    go({ ...chosen, page: 1, pageSize: filters.pageSize });
 
   const pageCount = Math.max(1, Math.ceil(page.total / page.pageSize));
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.total, page.page * page.pageSize);
-  const summary = page.total === 0 ? "No entries" : `Entries ${formatCount(first)}–${formatCount(last)} of ${formatCount(page.total)}`;
+  const summary =
+    page.total === 0
+      ? "No entries"
+      : `Entries ${formatCount(first)}–${formatCount(last)} of ${formatCount(page.total)}`;
 
   return (
     <>
@@ -51,7 +65,13 @@ export function AuditRoute() {
       />
 
       {ignored.length > 0 ? (
-        <Alert color="yellow" variant="light" icon={<IconInfoCircle aria-hidden />} title="Some filters in the link were ignored" mb="md">
+        <Alert
+          color="yellow"
+          variant="light"
+          icon={<IconInfoCircle aria-hidden />}
+          title="Some filters in the link were ignored"
+          mb="md"
+        >
           {ignored.join(" · ")}
         </Alert>
       ) : null}
@@ -68,7 +88,11 @@ export function AuditRoute() {
           <EmptyState variant="light" color="gray" icon={<IconFilterOff aria-hidden />}>
             <EmptyState.Title order={2}>No audit entries</EmptyState.Title>
             <EmptyState.Description>
-              {hasActiveFilters(filters) ? "Nothing matches these filters. Widen the time range or clear the filters." : page.page > 1 ? "This page is past the last entry." : "Nothing has been recorded yet."}
+              {hasActiveFilters(filters)
+                ? "Nothing matches these filters. Widen the time range or clear the filters."
+                : page.page > 1
+                  ? "This page is past the last entry."
+                  : "Nothing has been recorded yet."}
             </EmptyState.Description>
             {hasActiveFilters(filters) || page.page > 1 ? (
               <EmptyState.Actions>
@@ -91,7 +115,9 @@ export function AuditRoute() {
               withEdges
               getItemProps={(n) => ({ "aria-label": `Page ${n}` })}
               getControlProps={(control) => ({
-                "aria-label": { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[control],
+                "aria-label": { first: "First page", previous: "Previous page", next: "Next page", last: "Last page" }[
+                  control
+                ],
               })}
             />
           </nav>

@@ -24,7 +24,12 @@ describe("Error pages", () => {
   });
 
   it("says when the server cannot be reached at all", async () => {
-    mockApi({ "GET /api/auth/session": { status: 503, body: { code: "UNAVAILABLE", message: "The database is not reachable", requestId: "req-db" } } });
+    mockApi({
+      "GET /api/auth/session": {
+        status: 503,
+        body: { code: "UNAVAILABLE", message: "The database is not reachable", requestId: "req-db" },
+      },
+    });
     renderApp("/");
     expect(await screen.findByRole("heading", { name: "Server unavailable", level: 1 })).toBeInTheDocument();
     expect(screen.getByText("The database is not reachable")).toBeInTheDocument();

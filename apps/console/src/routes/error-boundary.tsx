@@ -32,14 +32,22 @@ export function RouteErrorBoundary() {
 
   return (
     <Container size="sm">
-      <EmptyState mt="xl" variant="light" color="red" icon={unreachable ? <IconPlugConnectedX aria-hidden /> : <IconAlertTriangle aria-hidden />}>
+      <EmptyState
+        mt="xl"
+        variant="light"
+        color="red"
+        icon={unreachable ? <IconPlugConnectedX aria-hidden /> : <IconAlertTriangle aria-hidden />}
+      >
         <DocumentTitle title={described.title} />
         <EmptyState.Title order={1}>{described.title}</EmptyState.Title>
         <EmptyState.Description>{described.message}</EmptyState.Description>
         <EmptyState.Actions>
           <Group justify="center">
             {signedOut ? (
-              <Button component={Link} to={loginPathFor(new URL(location.pathname + location.search, window.location.origin))}>
+              <Button
+                component={Link}
+                to={loginPathFor(new URL(location.pathname + location.search, window.location.origin))}
+              >
                 Sign in
               </Button>
             ) : (

@@ -10,7 +10,8 @@ export function ForbiddenPage({ message }: { message?: string | undefined }) {
       <DocumentTitle title="Not allowed" />
       <EmptyState.Title order={1}>You do not have access to this page</EmptyState.Title>
       <EmptyState.Description>
-        {message ?? "Your role does not include this area. If you need it for your work, ask an administrator to change your role."}
+        {message ??
+          "Your role does not include this area. If you need it for your work, ask an administrator to change your role."}
       </EmptyState.Description>
       <EmptyState.Actions>
         <Group>

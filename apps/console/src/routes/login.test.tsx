@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { apiError, mockApi, sessionFor, signedOut } from "../../test/mock-api";
 import { renderApp } from "../../test/render-app";
 
-const overviewRoutes = { "GET /api/health": { status: 503, body: { code: "UNAVAILABLE", message: "down", requestId: "h" } } };
+const overviewRoutes = {
+  "GET /api/health": { status: 503, body: { code: "UNAVAILABLE", message: "down", requestId: "h" } },
+};
 
 describe("Login screen", () => {
   it("redirects a signed-out visitor to /login with the page to return to", async () => {
@@ -41,14 +43,20 @@ describe("Login screen", () => {
     await user.click(screen.getByRole("button", { name: "Sign in" }));
 
     expect(await screen.findByRole("alert")).toHaveTextContent("Wrong username or password");
-    expect(api.callsTo("POST", "/api/auth/login")[0]?.body).toEqual({ username: "alice", password: "not-the-password" });
+    expect(api.callsTo("POST", "/api/auth/login")[0]?.body).toEqual({
+      username: "alice",
+      password: "not-the-password",
+    });
     expect(screen.getByLabelText(/Password/)).toHaveValue("");
   });
 
   it("explains throttling with the time to wait", async () => {
     mockApi({
       "GET /api/auth/session": signedOut,
-      "POST /api/auth/login": { ...apiError(429, "RATE_LIMITED", "Too many sign-in attempts"), headers: { "retry-after": "120" } },
+      "POST /api/auth/login": {
+        ...apiError(429, "RATE_LIMITED", "Too many sign-in attempts"),
+        headers: { "retry-after": "120" },
+      },
     });
     const { user } = renderApp("/login");
     await user.type(await screen.findByLabelText(/Username/), "alice");

@@ -27,7 +27,10 @@ function loginFailureMessage(error: unknown): { title: string; message: string; 
       const wait = error.retryAfterSeconds;
       return {
         title: "Too many sign-in attempts",
-        message: wait !== undefined ? `Sign-in is paused for this account. Try again in ${formatDuration(wait)}.` : error.message,
+        message:
+          wait !== undefined
+            ? `Sign-in is paused for this account. Try again in ${formatDuration(wait)}.`
+            : error.message,
         requestId: error.requestId,
       };
     }
@@ -41,7 +44,10 @@ export function LoginRoute() {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const login = useLogin();
-  const form = useSchemaForm({ schema: LoginBodySchema, initialValues: { username: "", password: "" } });
+  const { attachForm, ...form } = useSchemaForm({
+    schema: LoginBodySchema,
+    initialValues: { username: "", password: "" },
+  });
 
   const submit = form.handleSubmit((body) => {
     login.mutate(body, {
@@ -69,13 +75,19 @@ export function LoginRoute() {
             </Stack>
 
             {failure ? (
-              <Alert color="red" variant="light" role="alert" title={failure.title} icon={<IconAlertCircle aria-hidden />}>
+              <Alert
+                color="red"
+                variant="light"
+                role="alert"
+                title={failure.title}
+                icon={<IconAlertCircle aria-hidden />}
+              >
                 {failure.message}
                 <RequestId id={failure.requestId} />
               </Alert>
             ) : null}
 
-            <form ref={form.formRef} onSubmit={submit} noValidate aria-label="Sign in">
+            <form ref={attachForm} onSubmit={submit} noValidate aria-label="Sign in">
               <Stack gap="md">
                 <TextInput
                   label="Username"

@@ -9,7 +9,9 @@ export function NotFoundPage({ message }: { message?: string | undefined }) {
     <EmptyState mt="xl" variant="light" color="gray" icon={<IconMapQuestion aria-hidden />}>
       <DocumentTitle title="Page not found" />
       <EmptyState.Title order={1}>Page not found</EmptyState.Title>
-      <EmptyState.Description>{message ?? "There is nothing at this address. Check the link, or start again from the overview."}</EmptyState.Description>
+      <EmptyState.Description>
+        {message ?? "There is nothing at this address. Check the link, or start again from the overview."}
+      </EmptyState.Description>
       <EmptyState.Actions>
         <Button component={Link} to="/">
           Go to the overview

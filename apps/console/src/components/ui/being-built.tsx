@@ -9,11 +9,7 @@ export function BeingBuilt({ item }: { item: NavItem }) {
   return (
     <>
       <PageHeader title={item.label} />
-      <EmptyState
-        mt="xl"
-        variant="light"
-        icon={<IconBarrierBlock aria-hidden />}
-      >
+      <EmptyState mt="xl" variant="light" icon={<IconBarrierBlock aria-hidden />}>
         <EmptyState.Title order={2}>This area is being built</EmptyState.Title>
         <EmptyState.Description>{`${item.label} will hold: ${item.description}`}</EmptyState.Description>
         <EmptyState.Actions>

@@ -8,7 +8,13 @@ import { RequestId } from "./request-id";
 export function ErrorAlert({ error, title, children }: { error: unknown; title?: string; children?: ReactNode }) {
   const described = describeError(error);
   return (
-    <Alert color="red" variant="light" role="alert" title={title ?? described.title} icon={<IconAlertCircle aria-hidden />}>
+    <Alert
+      color="red"
+      variant="light"
+      role="alert"
+      title={title ?? described.title}
+      icon={<IconAlertCircle aria-hidden />}
+    >
       {described.message}
       <RequestId id={described.requestId} />
       {children}

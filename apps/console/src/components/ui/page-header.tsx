@@ -17,7 +17,11 @@ export function PageHeader({ title, description, actions }: PageHeaderProps) {
         <Title order={1} size="h2">
           {title}
         </Title>
-        {description ? <Text c="dimmed">{description}</Text> : null}
+        {description ? (
+          <Text c="dimmed" component="div">
+            {description}
+          </Text>
+        ) : null}
       </Stack>
       {actions ? <Group gap="sm">{actions}</Group> : null}
     </Group>

@@ -5,7 +5,10 @@ export function RequestId({ id }: { id?: string | undefined }) {
   if (!id) return null;
   return (
     <Text size="xs" c="dimmed" mt={4}>
-      Request id: <Text span ff="monospace" size="xs">{id}</Text>
+      Request id:{" "}
+      <Text span ff="monospace" size="xs">
+        {id}
+      </Text>
     </Text>
   );
 }

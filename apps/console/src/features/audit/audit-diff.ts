@@ -31,7 +31,14 @@ export function diffSnapshots(before: unknown, after: unknown): DiffRow[] {
   return paths.map((path) => {
     const b = left.has(path) ? left.get(path) : MISSING;
     const a = right.has(path) ? right.get(path) : MISSING;
-    const kind: ChangeKind = b === MISSING ? "added" : a === MISSING ? "removed" : JSON.stringify(b) === JSON.stringify(a) ? "unchanged" : "changed";
+    const kind: ChangeKind =
+      b === MISSING
+        ? "added"
+        : a === MISSING
+          ? "removed"
+          : JSON.stringify(b) === JSON.stringify(a)
+            ? "unchanged"
+            : "changed";
     return { path, before: b === MISSING ? undefined : b, after: a === MISSING ? undefined : a, kind };
   });
 }

@@ -15,7 +15,8 @@ export const auditQueries = {
   list: (filters: AuditFilters) =>
     queryOptions({
       queryKey: auditKeys.list(filters),
-      queryFn: ({ client, signal }) => createApi(client).get("/api/audit", AuditPageSchema, { query: { ...filters }, signal }),
+      queryFn: ({ client, signal }) =>
+        createApi(client).get("/api/audit", AuditPageSchema, { query: { ...filters }, signal }),
     }),
   facets: () =>
     queryOptions({

@@ -78,4 +78,5 @@ export function auditSearchFrom(filters: AuditFilters): URLSearchParams {
   return params;
 }
 
-export const hasActiveFilters = (filters: AuditFilters): boolean => FILTER_FIELDS.some((field) => Boolean(filters[field]));
+export const hasActiveFilters = (filters: AuditFilters): boolean =>
+  FILTER_FIELDS.some((field) => Boolean(filters[field]));

@@ -22,14 +22,25 @@ const entry = (seq: number, overrides: Partial<AuditEntry> = {}): AuditEntry => 
   ...overrides,
 });
 
-const facets = { body: { actions: ["auth.login", "user.create", "user.update"], entityTypes: ["Session", "User"], actors: ["admin", "olivia"] } };
+const facets = {
+  body: {
+    actions: ["auth.login", "user.create", "user.update"],
+    entityTypes: ["Session", "User"],
+    actors: ["admin", "olivia"],
+  },
+};
 
 function auditApi(total = 2) {
   return mockApi({
     "GET /api/auth/session": { body: sessionFor("OBSERVER") },
     "GET /api/audit/facets": facets,
     "GET /api/audit": (call: RecordedCall) => ({
-      body: { items: [entry(2), entry(1, { action: "user.create", before: null, after: { username: "olivia" } })], page: Number(call.search.get("page") ?? 1), pageSize: Number(call.search.get("pageSize") ?? 50), total },
+      body: {
+        items: [entry(2), entry(1, { action: "user.create", before: null, after: { username: "olivia" } })],
+        page: Number(call.search.get("page") ?? 1),
+        pageSize: Number(call.search.get("pageSize") ?? 50),
+        total,
+      },
     }),
   });
 }
@@ -93,7 +104,9 @@ describe("Audit screen", () => {
 
   it("verifies the chain on demand and reports the first broken entry", async () => {
     const api = auditApi();
-    api.set("GET /api/audit/verify", { body: { ok: false, checked: 41, firstBrokenSeq: "17", reason: "content hash mismatch" } });
+    api.set("GET /api/audit/verify", {
+      body: { ok: false, checked: 41, firstBrokenSeq: "17", reason: "content hash mismatch" },
+    });
     const { user } = renderApp("/audit");
     await screen.findByRole("heading", { name: "Audit", level: 1 });
     expect(api.callsTo("GET", "/api/audit/verify")).toHaveLength(0);

@@ -17,14 +17,16 @@ export const NAV_ITEMS: readonly NavItem[] = [
     built: false,
     to: "/triage",
     permission: "readOperations",
-    description: "New software updates, their vendor severity and the release priority your team sets in Identify and confirms in Evaluate & Plan.",
+    description:
+      "New software updates, their vendor severity and the release priority your team sets in Identify and confirms in Evaluate & Plan.",
   },
   {
     label: "Emergencies",
     built: false,
     to: "/emergencies",
     permission: "readOperations",
-    description: "Declared emergencies and their war rooms: timeline, response team roster, emergency checklist and acceptance testing.",
+    description:
+      "Declared emergencies and their war rooms: timeline, response team roster, emergency checklist and acceptance testing.",
   },
   {
     label: "Deployments",
@@ -35,10 +37,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   {
     label: "Sites & senders",
-    built: false,
+    built: true,
     to: "/sites",
     permission: "readOperations",
-    description: "The SMS site hierarchy, site systems, boundaries and the sender addresses between sites with their schedules and rate limits.",
+    description:
+      "The SMS site hierarchy and site systems, sender addresses with their schedules and rate limits, packages, programs, advertisements, collections and computers.",
   },
   {
     label: "Drills",

@@ -23,7 +23,11 @@ export async function requireSession(queryClient: QueryClient, request: Request)
 }
 
 /** Loader guard: as requireSession, and a 403 response when the role may not use the route. */
-export async function requirePermission(queryClient: QueryClient, request: Request, permission: Permission): Promise<Session> {
+export async function requirePermission(
+  queryClient: QueryClient,
+  request: Request,
+  permission: Permission,
+): Promise<Session> {
   const session = await requireSession(queryClient, request);
   if (!can(session.user.role, permission)) {
     throw data({ permission }, { status: 403, statusText: "Forbidden" });

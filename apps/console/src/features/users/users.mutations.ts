@@ -19,7 +19,9 @@ export interface UpdateUserVariables {
 export function useUpdateUser() {
   return useMutation({
     mutationFn: ({ user, body }: UpdateUserVariables, { client }) =>
-      createApi(client).patch(`/api/users/${encodeURIComponent(user.id)}`, body, UserSchema, { headers: { "if-match": etagFor(user.version) } }),
+      createApi(client).patch(`/api/users/${encodeURIComponent(user.id)}`, body, UserSchema, {
+        headers: { "if-match": etagFor(user.version) },
+      }),
     onSuccess: (_user, _variables, _result, { client }) => client.invalidateQueries({ queryKey: userKeys.all }),
   });
 }

@@ -23,7 +23,12 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
           Changes
         </Title>
         {unchangedCount > 0 ? (
-          <Switch size="sm" label={`Show ${unchangedCount} unchanged field${unchangedCount === 1 ? "" : "s"}`} checked={showUnchanged} onChange={(e) => setShowUnchanged(e.currentTarget.checked)} />
+          <Switch
+            size="sm"
+            label={`Show ${unchangedCount} unchanged field${unchangedCount === 1 ? "" : "s"}`}
+            checked={showUnchanged}
+            onChange={(e) => setShowUnchanged(e.currentTarget.checked)}
+          />
         ) : null}
       </Group>
       {rows.length === 0 ? (
@@ -55,7 +60,12 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
                     </Badge>
                   </Table.Td>
                   <Table.Td style={{ wordBreak: "break-word" }}>
-                    <Text ff="monospace" size="sm" td={row.kind === "changed" || row.kind === "removed" ? "line-through" : undefined} span>
+                    <Text
+                      ff="monospace"
+                      size="sm"
+                      td={row.kind === "changed" || row.kind === "removed" ? "line-through" : undefined}
+                      span
+                    >
                       {formatValue(row.before)}
                     </Text>
                   </Table.Td>
@@ -75,13 +85,17 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
           <Text size="sm" fw={600} mb={4}>
             Before (JSON)
           </Text>
-          <Code block aria-label="Before, as JSON">{before === null || before === undefined ? "null" : JSON.stringify(before, null, 2)}</Code>
+          <Code block aria-label="Before, as JSON">
+            {before === null || before === undefined ? "null" : JSON.stringify(before, null, 2)}
+          </Code>
         </div>
         <div>
           <Text size="sm" fw={600} mb={4}>
             After (JSON)
           </Text>
-          <Code block aria-label="After, as JSON">{after === null || after === undefined ? "null" : JSON.stringify(after, null, 2)}</Code>
+          <Code block aria-label="After, as JSON">
+            {after === null || after === undefined ? "null" : JSON.stringify(after, null, 2)}
+          </Code>
         </div>
       </SimpleGrid>
     </Stack>

@@ -22,7 +22,13 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 
 export function AuditEntryDrawer({ entry, onClose }: { entry: AuditEntry | null; onClose: () => void }) {
   return (
-    <Drawer opened={entry !== null} onClose={onClose} position="right" size="min(64rem, 100vw)" title={entry ? `Audit entry #${entry.seq}` : "Audit entry"}>
+    <Drawer
+      opened={entry !== null}
+      onClose={onClose}
+      position="right"
+      size="min(64rem, 100vw)"
+      title={entry ? `Audit entry #${entry.seq}` : "Audit entry"}
+    >
       {entry ? (
         <Stack gap="md">
           <Table fz="sm" verticalSpacing={6} aria-label="Entry details">

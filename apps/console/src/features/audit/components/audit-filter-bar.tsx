@@ -31,7 +31,9 @@ export function AuditFilterBar({ filters, facets, onApply }: AuditFilterBarProps
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const chosen = Object.fromEntries(FILTER_FIELDS.filter((f) => draft[f].trim() !== "").map((f) => [f, draft[f].trim()]));
+    const chosen = Object.fromEntries(
+      FILTER_FIELDS.filter((f) => draft[f].trim() !== "").map((f) => [f, draft[f].trim()]),
+    );
     // The API's own query schema decides what is valid (e.g. "from" not after "to").
     const result = ListAuditQuerySchema.safeParse(chosen);
     if (!result.success) {
@@ -48,7 +50,8 @@ export function AuditFilterBar({ filters, facets, onApply }: AuditFilterBarProps
     onApply({});
   };
 
-  const options = (values: string[], current: string) => (current && !values.includes(current) ? [current, ...values] : values);
+  const options = (values: string[], current: string) =>
+    current && !values.includes(current) ? [current, ...values] : values;
 
   return (
     <Paper withBorder p="md" mb="md" component="section" aria-label="Audit filters">

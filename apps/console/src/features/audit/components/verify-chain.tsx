@@ -13,7 +13,12 @@ export function VerifyChain() {
   return (
     <Stack gap="sm">
       <Group>
-        <Button variant="default" leftSection={<IconShieldCheck size={16} aria-hidden />} onClick={() => void verify.refetch()} loading={running}>
+        <Button
+          variant="default"
+          leftSection={<IconShieldCheck size={16} aria-hidden />}
+          onClick={() => void verify.refetch()}
+          loading={running}
+        >
           Verify chain
         </Button>
       </Group>

@@ -24,7 +24,7 @@ const initialValues = { username: "", displayName: "", role: "ERT_MEMBER" as Rol
 
 export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
   const createUser = useCreateUser();
-  const form = useSchemaForm({ schema: CreateUserBodySchema, initialValues });
+  const { attachForm, ...form } = useSchemaForm({ schema: CreateUserBodySchema, initialValues });
 
   const close = () => {
     form.reset();
@@ -35,7 +35,11 @@ export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
   const submit = form.handleSubmit((body) => {
     createUser.mutate(body, {
       onSuccess: (user) => {
-        notifications.show({ color: "green", title: "User created", message: `${user.displayName} (${user.username}) can now sign in.` });
+        notifications.show({
+          color: "green",
+          title: "User created",
+          message: `${user.displayName} (${user.username}) can now sign in.`,
+        });
         close();
       },
       onError: (error) => {
@@ -50,7 +54,7 @@ export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
 
   return (
     <Modal opened={opened} onClose={close} title="Create user" size="lg">
-      <form ref={form.formRef} onSubmit={submit} noValidate aria-label="Create user">
+      <form ref={attachForm} onSubmit={submit} noValidate aria-label="Create user">
         <Stack gap="md">
           <TextInput
             label="Username"
@@ -72,7 +76,11 @@ export function CreateUserModal({ opened, onClose }: CreateUserModalProps) {
             onChange={(e) => form.setField("displayName", e.currentTarget.value)}
             error={form.errors.displayName}
           />
-          <RoleSelect value={form.values.role} onChange={(role) => form.setField("role", role)} error={form.errors.role} />
+          <RoleSelect
+            value={form.values.role}
+            onChange={(role) => form.setField("role", role)}
+            error={form.errors.role}
+          />
           <PasswordInput
             label="Initial password"
             description="At least 12 characters. Share it with the person through a safe channel."

@@ -11,14 +11,14 @@ import { userKeys } from "../users.queries";
 import { RoleSelect } from "./role-select";
 
 export const STALE_USER_MESSAGE = "This user was changed by someone else; reload and try again";
+/** The API refuses (409) an administrator's change of their own role, by design. */
+export const OWN_ROLE_LOCKED_MESSAGE = "Ask another administrator to change your own role.";
 
 interface EditUserModalProps {
   /** The user as last read from the list; null closes the modal. */
   user: User | null;
   currentUserId: string;
   onClose: () => void;
-  /** Called after the signed-in user changed their own role. */
-  onOwnRoleChanged: () => void;
 }
 
 interface EditValues extends Record<string, unknown> {
@@ -28,7 +28,12 @@ interface EditValues extends Record<string, unknown> {
   password: string;
 }
 
-const valuesFrom = (user: User): EditValues => ({ displayName: user.displayName, role: user.role, disabled: user.disabled, password: "" });
+const valuesFrom = (user: User): EditValues => ({
+  displayName: user.displayName,
+  role: user.role,
+  disabled: user.disabled,
+  password: "",
+});
 
 /** Validation details the API sent for fields of this form, or null when there are none to show inline. */
 function inlineErrorsOf(error: unknown) {
@@ -47,19 +52,26 @@ function changesFrom(user: User, values: EditValues): UpdateUserBody {
   return body;
 }
 
-export function EditUserModal({ user, currentUserId, onClose, onOwnRoleChanged }: EditUserModalProps) {
+export function EditUserModal({ user, currentUserId, onClose }: EditUserModalProps) {
   return (
     <Modal opened={user !== null} onClose={onClose} title={user ? `Edit ${user.username}` : "Edit user"} size="lg">
       {/* Keyed by version: after "Reload user" brings a newer version, the form starts again from it. */}
-      {user ? <EditUserForm key={`${user.id}:${user.version}`} user={user} isSelf={user.id === currentUserId} onClose={onClose} onOwnRoleChanged={onOwnRoleChanged} /> : null}
+      {user ? (
+        <EditUserForm
+          key={`${user.id}:${user.version}`}
+          user={user}
+          isSelf={user.id === currentUserId}
+          onClose={onClose}
+        />
+      ) : null}
     </Modal>
   );
 }
 
-function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User; isSelf: boolean; onClose: () => void; onOwnRoleChanged: () => void }) {
+function EditUserForm({ user, isSelf, onClose }: { user: User; isSelf: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const updateUser = useUpdateUser();
-  const form = useSchemaForm({
+  const { attachForm, ...form } = useSchemaForm({
     schema: UpdateUserBodySchema,
     initialValues: valuesFrom(user),
     toInput: (values: EditValues) => changesFrom(user, values),
@@ -70,9 +82,12 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
       { user, body },
       {
         onSuccess: (updated) => {
-          notifications.show({ color: "green", title: "User updated", message: `Saved the changes to ${updated.username}.` });
+          notifications.show({
+            color: "green",
+            title: "User updated",
+            message: `Saved the changes to ${updated.username}.`,
+          });
           onClose();
-          if (isSelf && body.role !== undefined) onOwnRoleChanged();
         },
         onError: (error) => {
           const inline = inlineErrorsOf(error);
@@ -84,12 +99,17 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
 
   const error = updateUser.error;
   const stale = isApiError(error) && error.code === "PRECONDITION_FAILED";
-  const ownRoleChanging = isSelf && form.values.role !== user.role;
 
   return (
-    <form ref={form.formRef} onSubmit={submit} noValidate aria-label={`Edit ${user.username}`}>
+    <form ref={attachForm} onSubmit={submit} noValidate aria-label={`Edit ${user.username}`}>
       <Stack gap="md">
-        <TextInput label="Username" value={user.username} readOnly disabled description="Usernames cannot be changed." />
+        <TextInput
+          label="Username"
+          value={user.username}
+          readOnly
+          disabled
+          description="Usernames cannot be changed."
+        />
         <TextInput
           label="Display name"
           required
@@ -99,15 +119,21 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
           onChange={(e) => form.setField("displayName", e.currentTarget.value)}
           error={form.errors.displayName}
         />
-        <RoleSelect value={form.values.role} onChange={(role) => form.setField("role", role)} error={form.errors.role} />
-        {ownRoleChanging ? (
-          <Alert color="yellow" variant="light" role="status" icon={<IconAlertTriangle aria-hidden />} title="You are changing your own role">
-            Saving signs you out of your other sessions, and this console will only show what the new role may use.
-          </Alert>
-        ) : null}
+        {/* Your own role and account are locked: the API refuses both (409), so say so up front. */}
+        <RoleSelect
+          value={form.values.role}
+          onChange={(role) => form.setField("role", role)}
+          error={form.errors.role}
+          disabled={isSelf}
+          lockedReason={isSelf ? OWN_ROLE_LOCKED_MESSAGE : undefined}
+        />
         <Switch
           label="Account disabled"
-          description={isSelf ? "You cannot disable your own account." : "A disabled account cannot sign in; its open sessions end."}
+          description={
+            isSelf
+              ? "You cannot disable your own account; ask another administrator."
+              : "A disabled account cannot sign in; its open sessions end."
+          }
           checked={form.values.disabled}
           disabled={isSelf}
           onChange={(e) => form.setField("disabled", e.currentTarget.checked)}
@@ -128,9 +154,20 @@ function EditUserForm({ user, isSelf, onClose, onOwnRoleChanged }: { user: User;
         ) : null}
         {/* Next to the buttons, where the eyes are after pressing Save. */}
         {stale ? (
-          <Alert color="orange" variant="light" role="alert" title="Changed elsewhere" icon={<IconAlertTriangle aria-hidden />}>
+          <Alert
+            color="orange"
+            variant="light"
+            role="alert"
+            title="Changed elsewhere"
+            icon={<IconAlertTriangle aria-hidden />}
+          >
             <Text size="sm">{STALE_USER_MESSAGE}</Text>
-            <Button mt="sm" size="xs" variant="default" onClick={() => void queryClient.invalidateQueries({ queryKey: userKeys.all })}>
+            <Button
+              mt="sm"
+              size="xs"
+              variant="default"
+              onClick={() => void queryClient.invalidateQueries({ queryKey: userKeys.all })}
+            >
               Reload user
             </Button>
           </Alert>

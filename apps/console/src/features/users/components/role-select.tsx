@@ -7,10 +7,13 @@ interface RoleSelectProps {
   value: Role;
   onChange: (role: Role) => void;
   error?: string | undefined;
+  /** Locks the field; `lockedReason` then replaces the role description under it. */
+  disabled?: boolean;
+  lockedReason?: string | undefined;
 }
 
 /** Role picker that explains each role, in the list and (for the chosen one) under the field. */
-export function RoleSelect({ value, onChange, error }: RoleSelectProps) {
+export function RoleSelect({ value, onChange, error, disabled = false, lockedReason }: RoleSelectProps) {
   return (
     <Select<Role>
       label="Role"
@@ -21,7 +24,8 @@ export function RoleSelect({ value, onChange, error }: RoleSelectProps) {
       onChange={(next) => {
         if (next) onChange(next);
       }}
-      description={roleDescriptions[value]}
+      disabled={disabled}
+      description={disabled && lockedReason ? `${roleDescriptions[value]} ${lockedReason}` : roleDescriptions[value]}
       error={error}
       comboboxProps={{ withinPortal: true }}
       renderOption={({ option }) => (
