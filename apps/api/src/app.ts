@@ -17,9 +17,12 @@ import { auditRoutes } from "./modules/audit/audit.routes.js";
 import { fleetRoutes } from "./modules/fleet/fleet.routes.js";
 import { distributionRoutes } from "./modules/distribution/distribution.routes.js";
 import { ingestRoutes, ingestTokenRoutes } from "./modules/ingest/ingest.routes.js";
+import { monitoringRoutes } from "./modules/monitoring/monitoring.routes.js";
 import { updatesRoutes } from "./modules/updates/updates.routes.js";
 import { casesRoutes } from "./modules/cases/cases.routes.js";
 import { policyRoutes } from "./modules/policy/policy.routes.js";
+import { emergenciesRoutes } from "./modules/emergencies/emergencies.routes.js";
+import { oobRoutes } from "./modules/oob/oob.routes.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -90,10 +93,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, { prefix: "/api/audit" });
   await app.register(fleetRoutes, { prefix: "/api/fleets" });
   await app.register(distributionRoutes, { prefix: "/api/fleets" });
+  await app.register(monitoringRoutes, { prefix: "/api/fleets" });
   await app.register(ingestTokenRoutes, { prefix: "/api/fleets" });
   await app.register(ingestRoutes, { prefix: "/api/ingest" });
   await app.register(updatesRoutes, { prefix: "/api/updates" });
   await app.register(casesRoutes, { prefix: "/api/cases" });
+  await app.register(emergenciesRoutes, { prefix: "/api/emergencies" });
+  await app.register(oobRoutes, { prefix: "/api/oob-tasks" });
   await app.register(policyRoutes, { prefix: "/api/priority-policy" });
 
   if (opts.consoleDist) await app.register(consoleStaticPlugin, { root: opts.consoleDist });

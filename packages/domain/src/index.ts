@@ -8,3 +8,4 @@ export * from "./sms/index.js";
 export * from "./fleet/fleet-api.schemas.js";
 export * from "./process/index.js";
 export * from "./process-api/process-api.schemas.js";
+export * from "./monitoring/monitoring.schemas.js";

@@ -8,8 +8,12 @@ import { CaseStateSchema } from "../process/case-states.js";
 import { PhaseSchema } from "../process/phase.js";
 import { UpdateCaseSchema } from "../process/case-machine.js";
 import { AcceptanceTestSchema } from "../process/acceptance.js";
-import { EmergencySchema } from "../process/emergency.js";
-import { OutOfBandTaskSchema } from "../process/oob.js";
+import { EmergencySchema, EmergencyStateSchema } from "../process/emergency.js";
+import { OutOfBandTaskSchema, OobMethodSchema, OobTargetRefSchema, OobTaskKindSchema } from "../process/oob.js";
+import { ChecklistItemKeySchema } from "../process/checklist.js";
+import { ApplyChecklistBodySchema, DeclareEmergencyBodySchema } from "../process/requests.js";
+import { AdvertisementIdSchema } from "../sms/schemas.js";
+import { FleetRefSchema } from "../fleet/fleet-api.schemas.js";
 
 /**
  * Request and response shapes of the process API (updates, cases, priority policy, emergencies,
@@ -226,3 +230,141 @@ export const WarRoomSchema = z.object({
   oobTaskCounts: z.record(z.string(), z.number().int()),
 });
 export type WarRoom = z.infer<typeof WarRoomSchema>;
+
+// ── war-room requests and the emergency checklist (appended with the emergencies API)
+
+/** Declare an emergency in a fleet (`production` or a drill sandbox). */
+export const DeclareEmergencyRequestSchema = DeclareEmergencyBodySchema.extend({
+  fleet: FleetRefSchema.default("production"),
+});
+export type DeclareEmergencyRequest = z.infer<typeof DeclareEmergencyRequestSchema>;
+
+export const ListEmergenciesQuerySchema = z.object({
+  fleet: FleetRefSchema.default("production"),
+  state: EmergencyStateSchema.optional(),
+});
+export type ListEmergenciesQuery = z.infer<typeof ListEmergenciesQuerySchema>;
+
+export const GrantParamsSchema = z.object({ id: UuidSchema, grantId: UuidSchema });
+
+/** Which case's release the checklist is planned for, and by when it must be done. */
+export const ChecklistQuerySchema = z.object({
+  caseId: UuidSchema,
+  deadline: TimestampSchema.optional().describe("When the release must be done; default the case's SLA target"),
+  advertisementId: AdvertisementIdSchema.optional().describe(
+    "Needed only when the case's package has several advertisements and the case names none",
+  ),
+});
+export type ChecklistQuery = z.infer<typeof ChecklistQuerySchema>;
+
+export const ApplyEmergencyChecklistBodySchema = ApplyChecklistBodySchema.extend(ChecklistQuerySchema.shape);
+export type ApplyEmergencyChecklistBody = z.infer<typeof ApplyEmergencyChecklistBodySchema>;
+
+const ChecklistEntitySchema = z.enum(["ADVERTISEMENT", "COLLECTION", "SENDER_ADDRESS", "PACKAGE_SITE_DELIVERY"]);
+
+export const ChecklistChangeSchema = z.object({
+  entity: ChecklistEntitySchema,
+  id: z.string(),
+  before: z.record(z.string(), z.unknown()),
+  after: z.record(z.string(), z.unknown()),
+  summary: z.string(),
+});
+
+export const PlannedOobTaskSchema = z.object({
+  kind: OobTaskKindSchema,
+  targetRef: OobTargetRefSchema,
+  method: OobMethodSchema,
+  methodAlternatives: z.array(OobMethodSchema),
+  dueAt: TimestampSchema.nullable(),
+  reason: z.string(),
+  savedBaseline: z.unknown().optional(),
+});
+
+export const ChecklistPlanSchema = z.object({
+  items: z.array(
+    z.object({
+      key: ChecklistItemKeySchema,
+      title: z.string(),
+      explanation: z.string(),
+      applicable: z.boolean(),
+      declined: z.boolean(),
+      changes: z.array(ChecklistChangeSchema),
+      tasks: z.array(PlannedOobTaskSchema),
+      notes: z.array(z.string()),
+    }),
+  ),
+  sites: z.array(
+    z.object({
+      siteCode: z.string(),
+      path: z.array(z.string()),
+      addressIds: z.array(z.string()),
+      bottleneckKbps: z.number().nullable(),
+      networkArrivalAt: TimestampSchema.nullable(),
+      via: z.enum(["SOURCE", "NETWORK", "COURIER", "UNREACHABLE"]),
+      contentReadyAt: TimestampSchema.nullable(),
+      isTarget: z.boolean(),
+    }),
+  ),
+  summary: z.object({
+    deadlineAt: TimestampSchema,
+    packageSizeKB: z.number(),
+    targetComputers: z.number().int(),
+    advertisedComputers: z.number().int(),
+    excludedInfraServers: z.number().int(),
+    relaxedAddresses: z.number().int(),
+    courierSites: z.array(z.string()),
+    slowLinkClientTasks: z.number().int(),
+    tasksByKind: z.record(z.string(), z.number().int()),
+    declined: z.array(ChecklistItemKeySchema),
+    notes: z.array(z.string()),
+  }),
+});
+
+/** What applying now would still do, once what is already in place is left out. */
+export const ChecklistWorkSchema = z.object({
+  changes: z.array(ChecklistChangeSchema),
+  /** Whether the package's preferred sender becomes Courier Sender (every remote target site needs a parcel). */
+  packagePreferredSenderCourier: z.boolean(),
+  tasksByKind: z.record(z.string(), z.number().int()),
+  /** Planned tasks left out because the case (or, for restores, the address) has one already. */
+  tasksAlreadyThere: z.number().int(),
+  nothingLeft: z.boolean(),
+});
+
+export const ChecklistPreviewSchema = z
+  .object({
+    emergencyId: UuidSchema,
+    /** The emergency's version: send it as If-Match when applying. */
+    emergencyVersion: z.number().int(),
+    caseId: UuidSchema,
+    advertisementId: z.string(),
+    packageId: z.string(),
+    collectionId: z.string(),
+    deadline: TimestampSchema,
+    deadlineSource: z.enum(["SLA_TARGET", "REQUEST"]),
+    plannedAt: TimestampSchema,
+    plan: ChecklistPlanSchema,
+    toApply: ChecklistWorkSchema,
+  })
+  .meta({ id: "ChecklistPreview" });
+export type ChecklistPreview = z.infer<typeof ChecklistPreviewSchema>;
+
+export const ChecklistApplyResultSchema = z
+  .object({
+    applied: z.boolean(),
+    message: z.string(),
+    applicationId: UuidSchema.nullable(),
+    emergencyVersion: z.number().int(),
+    changes: z.array(ChecklistChangeSchema.pick({ entity: true, id: true, summary: true })),
+    tasksCreated: z.record(z.string(), z.number().int()),
+    tasksAlreadyThere: z.number().int(),
+    declined: z.array(z.object({ key: ChecklistItemKeySchema, reason: z.string() })),
+  })
+  .meta({ id: "ChecklistApplyResult" });
+export type ChecklistApplyResult = z.infer<typeof ChecklistApplyResultSchema>;
+
+export const ListOobTasksRequestSchema = ListOobTasksQuerySchema.extend({
+  fleet: FleetRefSchema.optional().describe("Default: the fleet of the emergency or case asked for, else production"),
+});
+export type ListOobTasksRequest = z.infer<typeof ListOobTasksRequestSchema>;
+export type OobTaskPage = z.infer<typeof OobTaskPageSchema>;

@@ -1,4 +1,22 @@
+import type { Prisma } from "@firebreak/db";
 import type { DbClient } from "../../plugins/db.js";
+
+const grantSelect = {
+  id: true,
+  emergencyId: true,
+  granteeId: true,
+  grantedById: true,
+  justification: true,
+  startsAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  revokedById: true,
+  createdAt: true,
+} as const;
+export type GrantRow = Prisma.AuthorityGrantGetPayload<{ select: typeof grantSelect }>;
+
+/** Key space of the per-grant advisory locks (two-int form, apart from the audit chain's lock). */
+const GRANT_LOCK_SPACE = 727_301;
 
 export const authorityRepository = {
   /** The grant in force for a user at `now`, if any (the newest one when several overlap). */
@@ -8,5 +26,64 @@ export const authorityRepository = {
       orderBy: { expiresAt: "desc" },
       select: { id: true, emergencyId: true, expiresAt: true },
     });
+  },
+
+  /** Every grant in force at `now` (the war-room roster). */
+  activeGrantsAt(db: DbClient, now: Date) {
+    return db.authorityGrant.findMany({
+      where: { revokedAt: null, startsAt: { lte: now }, expiresAt: { gt: now } },
+      orderBy: { expiresAt: "asc" },
+      select: { id: true, granteeId: true, expiresAt: true },
+    });
+  },
+
+  listForEmergency(db: DbClient, emergencyId: string): Promise<GrantRow[]> {
+    return db.authorityGrant.findMany({ where: { emergencyId }, orderBy: { createdAt: "asc" }, select: grantSelect });
+  },
+
+  find(db: DbClient, id: string): Promise<GrantRow | null> {
+    return db.authorityGrant.findUnique({ where: { id }, select: grantSelect });
+  },
+
+  create(
+    db: DbClient,
+    data: {
+      emergencyId: string;
+      granteeId: string;
+      grantedById: string;
+      justification: string;
+      startsAt: Date;
+      expiresAt: Date;
+    },
+  ): Promise<GrantRow> {
+    return db.authorityGrant.create({ data, select: grantSelect });
+  },
+
+  /** Revokes a grant that is not revoked yet; null when someone else revoked it first. */
+  async revoke(db: DbClient, id: string, revokedById: string, at: Date): Promise<GrantRow | null> {
+    const { count } = await db.authorityGrant.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: at, revokedById },
+    });
+    return count === 1 ? db.authorityGrant.findUnique({ where: { id }, select: grantSelect }) : null;
+  },
+
+  /** Serialises writers that note the expiry of one grant, until the caller's transaction ends. */
+  async lockGrant(tx: DbClient, grantId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${GRANT_LOCK_SPACE}::int, hashtext(${grantId}))`;
+  },
+
+  /** Grants whose expiry the emergency's timeline has recorded already. */
+  async expiryRecordedGrantIds(db: DbClient, emergencyId: string): Promise<Set<string>> {
+    const rows = await db.timelineEvent.findMany({
+      where: { emergencyId, type: "AUTHORITY_EXPIRED" },
+      select: { payload: true },
+    });
+    const ids = new Set<string>();
+    for (const r of rows) {
+      const grantId = (r.payload as { grantId?: unknown } | null)?.grantId;
+      if (typeof grantId === "string") ids.add(grantId);
+    }
+    return ids;
   },
 };

@@ -13,6 +13,7 @@ import {
 } from "@firebreak/domain";
 import { resolveFleet } from "../fleet/fleet-scope.js";
 import { createIngestService } from "./ingest.service.js";
+import { notifyStatusStored } from "../monitoring/monitoring.stream.js";
 
 const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -52,7 +53,13 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       body: StatusBatchSchema,
       response: { 200: IngestResultSchema },
     },
-    handler: async (req) => ingest.ingestStatus(principal(req), req.id, req.body),
+    handler: async (req) => {
+      const p = principal(req);
+      const result = await ingest.ingestStatus(p, req.id, req.body);
+      // Live monitors in this process push at once; other instances notice within about a second.
+      if (!result.replay) notifyStatusStored(app.prisma, p.fleetId, [...new Set(req.body.messages.map((m) => m.advertisementId))]);
+      return result;
+    },
   });
 
   app.post("/dp-status", {
