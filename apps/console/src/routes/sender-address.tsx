@@ -162,7 +162,8 @@ function SenderAddressEditor({
     const parsed = UpdateSenderAddressBodySchema.safeParse(body);
     if (!parsed.success) {
       const zodErrors = fieldErrorsFromZod(parsed.error);
-      if ("_form" in zodErrors && Object.keys(body).length === 0) {
+      if ("_form" in zodErrors && Object.keys(body).length === 0 && Object.keys(errors).length === 0) {
+        setFieldErrors({});
         setNothingToSave(true);
         return;
       }
@@ -293,7 +294,7 @@ function SenderAddressEditor({
           </Tabs.Panel>
         </Tabs>
 
-        {nothingToSave ? (
+        {nothingToSave && !dirty ? (
           <Text size="sm" role="status">
             Nothing to save: no setting has changed.
           </Text>
