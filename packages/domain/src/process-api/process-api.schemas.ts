@@ -368,3 +368,26 @@ export const ListOobTasksRequestSchema = ListOobTasksQuerySchema.extend({
 });
 export type ListOobTasksRequest = z.infer<typeof ListOobTasksRequestSchema>;
 export type OobTaskPage = z.infer<typeof OobTaskPageSchema>;
+
+/** The preview's query: declined items (comma-separated keys) are planned without, as the apply will. */
+export const ChecklistPreviewQuerySchema = ChecklistQuerySchema.extend({
+  declined: z
+    .string()
+    .max(200)
+    .optional()
+    .transform((v, ctx) => {
+      const keys = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const k of keys) {
+        if (!ChecklistItemKeySchema.safeParse(k).success) {
+          ctx.addIssue({ code: "custom", message: `Unknown checklist item "${k}"` });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(keys)] as z.infer<typeof ChecklistItemKeySchema>[];
+    })
+    .describe("Checklist item keys to plan as declined, comma-separated"),
+});
+export type ChecklistPreviewQuery = z.infer<typeof ChecklistPreviewQuerySchema>;

@@ -180,10 +180,16 @@ export function createCasesService(db: Db) {
       repo.succeededResourceIds(db, row.fleetId, record.advertisementId),
       repo.oobTasksForCase(db, row.id),
     ]);
+    const parsed = tasks.map((t) => OutOfBandTaskSchema.parse(t.record));
+    // Infrastructure servers the checklist took out of the collection are still in scope: they
+    // are patched by hand, and count once their manual task is DONE.
+    const excluded = parsed
+      .filter((t) => t.kind === "INFRA_SERVER_MANUAL" && t.targetRef.type === "COMPUTER")
+      .map((t) => Number(t.targetRef.id));
     const coverage = coverageWithOob({
-      targetResourceIds: targets,
+      targetResourceIds: [...targets, ...excluded],
       compliantResourceIds: succeeded,
-      tasks: tasks.map((t) => OutOfBandTaskSchema.parse(t.record)),
+      tasks: parsed,
     });
     return { compliancePct: coverage.targets === 0 ? 0 : (coverage.covered / coverage.targets) * 100 };
   }

@@ -275,6 +275,19 @@ describe("the emergency checklist", () => {
     expect(p.toApply).toMatchObject({ nothingLeft: false, tasksAlreadyThere: 0 });
     expect(p.toApply.changes).toHaveLength(3);
 
+    // Declining an item re-plans the items that depend on it.
+    const withoutRelax = (
+      await observer.inject({
+        method: "GET",
+        url: checklistUrl({ deadline: closeDeadline(), declined: "RELAX_SENDERS" }),
+      })
+    ).json<ChecklistPreview>();
+    expect(withoutRelax.plan.summary).toMatchObject({ relaxedAddresses: 0, declined: ["RELAX_SENDERS"] });
+    expect(withoutRelax.toApply.tasksByKind.SENDER_RESTORE).toBeUndefined();
+    expect((await observer.inject({ method: "GET", url: checklistUrl({ declined: "EVERYTHING" }) })).statusCode).toBe(
+      400,
+    );
+
     const otherCase = await observer.inject({
       method: "GET",
       url: `/api/emergencies/${emergency.id}/checklist?caseId=00000000-0000-4000-8000-000000000000`,

@@ -5,7 +5,7 @@ import {
   AuthorityGrantRecordSchema,
   ChecklistApplyResultSchema,
   ChecklistPreviewSchema,
-  ChecklistQuerySchema,
+  ChecklistPreviewQuerySchema,
   CloseEmergencyBodySchema,
   DeclareEmergencyRequestSchema,
   EmergencyListSchema,
@@ -148,7 +148,7 @@ export const emergenciesRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ["emergencies"],
       summary: "Preview the emergency checklist of a case's release: every change and task, and what is left to apply",
       params: IdParamsSchema,
-      querystring: ChecklistQuerySchema,
+      querystring: ChecklistPreviewQuerySchema,
       response: { 200: ChecklistPreviewSchema },
     },
     handler: async (req, reply) => {

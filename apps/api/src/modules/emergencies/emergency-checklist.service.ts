@@ -17,6 +17,7 @@ import {
   type ChecklistItemKey,
   type ChecklistPlan,
   type ChecklistPreview,
+  type ChecklistPreviewQuery,
   type ChecklistQuery,
   type OobTaskKind,
   type OutOfBandTask,
@@ -395,10 +396,10 @@ export function createEmergencyChecklistService(db: Db) {
 
   return {
     /** The plan on the case's real data, and what applying it now would still do. */
-    async preview(id: string, q: ChecklistQuery): Promise<ChecklistPreview> {
+    async preview(id: string, q: ChecklistPreviewQuery): Promise<ChecklistPreview> {
       const now = new Date();
       const ctx = await loadContext(id, q, now, "query");
-      const p = plan(ctx, [], now);
+      const p = plan(ctx, q.declined, now);
       const work = await workLeft(db, ctx, p);
       return {
         emergencyId: ctx.emergency.id,

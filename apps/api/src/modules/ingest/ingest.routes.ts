@@ -57,7 +57,8 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       const p = principal(req);
       const result = await ingest.ingestStatus(p, req.id, req.body);
       // Live monitors in this process push at once; other instances notice within about a second.
-      if (!result.replay) notifyStatusStored(app.prisma, p.fleetId, [...new Set(req.body.messages.map((m) => m.advertisementId))]);
+      if (!result.replay)
+        notifyStatusStored(app.prisma, p.fleetId, [...new Set(req.body.messages.map((m) => m.advertisementId))]);
       return result;
     },
   });

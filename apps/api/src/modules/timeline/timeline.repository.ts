@@ -32,12 +32,14 @@ export const timelineRepository = {
   listForCase(db: DbClient, caseId: string, take = 500): Promise<TimelineRow[]> {
     return db.timelineEvent.findMany({ where: { caseId }, orderBy: { seq: "asc" }, take, select });
   },
-  listForEmergency(db: DbClient, emergencyId: string, caseIds: string[], take = 1000): Promise<TimelineRow[]> {
-    return db.timelineEvent.findMany({
+  /** The newest `take` events of an emergency and its cases, oldest first. */
+  async listForEmergency(db: DbClient, emergencyId: string, caseIds: string[], take = 1000): Promise<TimelineRow[]> {
+    const newest = await db.timelineEvent.findMany({
       where: { OR: [{ emergencyId }, ...(caseIds.length ? [{ caseId: { in: caseIds } }] : [])] },
-      orderBy: { seq: "asc" },
+      orderBy: { seq: "desc" },
       take,
       select,
     });
+    return newest.reverse();
   },
 };
