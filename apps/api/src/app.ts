@@ -4,7 +4,6 @@ import helmet from "@fastify/helmet";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
 import type { Database } from "@firebreak/db";
-import { REQUEST_ID_HEADER } from "@firebreak/domain";
 import { errorsPlugin } from "./plugins/errors.js";
 import { dbPlugin } from "./plugins/db.js";
 import { authPlugin } from "./plugins/auth.js";
@@ -47,11 +46,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     requestIdHeader: false,
-    // Accept a caller's request id only when it looks like one; otherwise make our own.
-    genReqId: (req) => {
-      const given = req.headers[REQUEST_ID_HEADER];
-      return typeof given === "string" && /^[\w.-]{8,100}$/.test(given) ? given : randomUUID();
-    },
+    // Always our own id: a caller-chosen one could collide with another request's in the audit log.
+    genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();

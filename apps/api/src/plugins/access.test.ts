@@ -46,6 +46,22 @@ describe("access control", () => {
     expect((await t.app.inject({ method: "GET", url: "/api/docs/" })).statusCode).toBe(200);
   });
 
+  it("cannot be bypassed by percent-encoding the path", async () => {
+    for (const url of ["/%61pi/users", "/%61pi/audit", "/%61pi/fleets/production/computers", "/api/%75sers"]) {
+      const res = await t.app.inject({ method: "GET", url });
+      expect(res.statusCode, url).toBe(401);
+    }
+    const observer = await userWithRole(t, "OBSERVER");
+    const forged = await t.app.inject({
+      method: "POST",
+      url: "/%61pi/users",
+      cookies: { fb_session: observer.cookie },
+      payload: { username: "mallory", displayName: "M", role: "ADMIN", password: "a long enough password" },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(await t.db.prisma.user.count({ where: { username: "mallory" } })).toBe(0);
+  });
+
   it("answers 403 (not 401, not 404) to a signed-in role outside a route's list", async () => {
     for (const { path, method, op } of operations) {
       const allowed = op["x-roles"];

@@ -85,10 +85,13 @@ export const authPlugin = fp(
         request.session = await auth.resolve(token);
         if (!request.session) clearSessionCookie(reply, request, opts.cookieSecure);
       }
-      // Only API routes are guarded; the console's static files are public.
-      if (!request.url.startsWith("/api/") || !request.routeOptions.url) return;
+      // Only API routes are guarded; the console's static files are public. Decide on the route
+      // the router matched, never on the raw URL: "/%61pi/users" and absolute-form request lines
+      // reach /api routes too.
+      const route = request.routeOptions.url;
+      if (!route || !(route === "/api" || route.startsWith("/api/"))) return;
       // The interactive API docs are meant to be public (OpenAPI itself is declared public on its route).
-      if (request.routeOptions.url.startsWith("/api/docs")) return;
+      if (route.startsWith("/api/docs")) return;
       const access = accessOf(request);
       if (access === "public") return;
       if (access === "ingest") {

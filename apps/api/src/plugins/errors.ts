@@ -36,6 +36,15 @@ export const errorsPlugin = fp(
       reply.header(REQUEST_ID_HEADER, request.id);
     });
 
+    // PostgreSQL text cannot hold NUL; refuse it up front rather than fail inside a transaction.
+    app.addHook("preValidation", async (request) => {
+      const path = findNul(request.body, "body");
+      if (path)
+        throw new AppError("VALIDATION_FAILED", `${path} contains a NUL character.`, {
+          details: [{ path, message: "contains a NUL character" }],
+        });
+    });
+
     app.setErrorHandler((error: FastifyError, request, reply) => {
       let body: ApiError;
       if (error instanceof AppError) {
@@ -63,6 +72,13 @@ export const errorsPlugin = fp(
           message: `The ${where} is not valid: ${details.map((d) => `${d.path} ${d.message}`).join("; ")}`,
           requestId: request.id,
           details,
+        };
+      } else if ((error as { code?: string }).code === "P2002") {
+        // A unique constraint lost a race with a concurrent request (the service checked first).
+        body = {
+          code: "CONFLICT",
+          message: "This already exists: another request created it at the same moment. Reload and try again.",
+          requestId: request.id,
         };
       } else if (isResponseSerializationError(error)) {
         request.log.error({ err: error, issues: error.cause.issues }, "response did not match its schema");
@@ -92,3 +108,24 @@ export const errorsPlugin = fp(
   },
   { name: "errors" },
 );
+
+/** Dotted path of the first string in a parsed JSON body that holds a NUL character. */
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (depth > 64) return null;
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}.${i}`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return `${path}.${k}`;
+      const found = findNul(v, `${path}.${k}`, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}

@@ -51,7 +51,7 @@ export const ResourceIdSchema = z
   .number({ message: "Enter a resource ID" })
   .int("A resource ID is a whole number")
   .min(1, "A resource ID is positive")
-  .max(0xffffffff, "A resource ID fits in 32 bits");
+  .max(0x7fffffff, "A resource ID is at most 2147483647");
 
 export const FlagWordSchema = z
   .number({ message: "Enter a flag word" })

@@ -24,6 +24,11 @@ const chainSelect = {
 } as const;
 
 export const auditRepository = {
+  /** Takes the chain lock for the rest of the caller's transaction (re-entrant). */
+  async lockChain(tx: DbClient): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;
+  },
+
   /** Must run inside the caller's transaction; holds the chain lock until it commits. */
   async lockChainAndGetLastHash(tx: DbClient): Promise<string | null> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}::bigint)`;

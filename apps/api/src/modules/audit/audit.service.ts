@@ -1,9 +1,26 @@
 import type { AuditEntry, AuditFacets, AuditPage, AuditVerification, ListAuditQuery } from "@firebreak/domain";
-import type { DbClient } from "../../plugins/db.js";
+import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
 import { auditRepository } from "./audit.repository.js";
 import { GENESIS_HASH, auditHash, checkChain, type ChainRow } from "./audit-chain.js";
+
+/**
+ * The one way services open a writing transaction. It takes the audit chain lock first, so every
+ * writer acquires locks in the same order (chain, then rows) and two writers can never deadlock
+ * on "row lock held, waiting for the chain" against "chain held, waiting for the row" — on
+ * PostgreSQL that cost a 40P01 and a 500. Writes are serialised, as they are on PGlite anyway.
+ */
+export function writeTransaction<T>(
+  db: Db,
+  fn: (tx: DbClient) => Promise<T>,
+  opts?: { timeout?: number; maxWait?: number },
+): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await auditRepository.lockChain(tx);
+    return fn(tx);
+  }, opts);
+}
 
 export interface AuditRecord {
   action: string;

@@ -52,6 +52,24 @@ export const authRepository = {
     return db.loginThrottle.upsert({ where: { key: row.key }, create: row, update: row });
   },
 
+  /** Undoes one counted attempt (a sign-in that succeeded), lifting a lock it set. */
+  async giveBackAttempt(db: DbClient, key: string, limit: number) {
+    const row = await db.loginThrottle.findUnique({ where: { key } });
+    if (!row) return;
+    const failures = Math.max(0, row.failures - 1);
+    await db.loginThrottle.update({
+      where: { key },
+      data: { failures, ...(failures < limit ? { lockedUntil: null } : {}) },
+    });
+  },
+
+  /** Counters whose window and lock are long over (kept tidy by the session sweep). */
+  purgeThrottles(db: DbClient, before: Date) {
+    return db.loginThrottle.deleteMany({
+      where: { windowStart: { lt: before }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: before } }] },
+    });
+  },
+
   clearThrottle(db: DbClient, key: string) {
     return db.loginThrottle.deleteMany({ where: { key } });
   },

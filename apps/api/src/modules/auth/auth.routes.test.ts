@@ -195,3 +195,36 @@ describe("sessions", () => {
     expect(actions).toEqual(["auth.login_failed", "auth.login", "auth.logout"]);
   });
 });
+
+describe("login throttling under parallel guesses", () => {
+  it("locks the account even when the guesses arrive all at once", async () => {
+    const user = await createUser(t.db.prisma);
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.app.inject({
+          method: "POST",
+          url: "/api/auth/login",
+          payload: { username: user.username, password: "wrong" },
+          remoteAddress: `10.7.0.${i}`,
+        }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.statusCode).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+  });
+
+  it("a successful sign-in does not count against the address it came from", async () => {
+    const ip = "10.8.8.8";
+    for (let i = 0; i < 25; i++) {
+      const user = await createUser(t.db.prisma);
+      const ok = await t.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username: user.username, password: "correct horse battery staple" },
+        remoteAddress: ip,
+      });
+      expect(ok.statusCode).toBe(200);
+    }
+  });
+});

@@ -3,9 +3,9 @@ import { AppError, type LoginBody, type Session, type SessionUser } from "@fireb
 import { verifyPassword, dummyPasswordHash } from "@firebreak/db/passwords";
 import type { Db } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { authRepository } from "./auth.repository.js";
-import { accountKey, afterFailure, ipKey, lockedForSeconds } from "./login-throttle.js";
+import { accountKey, afterFailure, ipKey, limitFor, lockedForSeconds } from "./login-throttle.js";
 
 export interface SessionSettings {
   idleMinutes: number;
@@ -41,16 +41,30 @@ export function createAuthService(db: Db, settings: SessionSettings) {
     ): Promise<{ token: string; session: Session }> {
       const now = new Date();
       const keys = [accountKey(input.username), ipKey(input.ip)];
-      const throttles = await authRepository.findThrottles(db, keys);
-      const lockedFor = lockedForSeconds(throttles, now);
+      // Count the attempt before the (slow) password check, atomically: parallel guesses cannot
+      // all read the same old counter. A successful sign-in gives the attempt back.
+      const lockedFor = await writeTransaction(db, async (tx) => {
+        const throttles = await authRepository.findThrottles(tx, keys);
+        const locked = lockedForSeconds(throttles, now);
+        if (locked > 0) return locked;
+        for (const key of keys) {
+          await authRepository.saveThrottle(
+            tx,
+            afterFailure(
+              throttles.find((t) => t.key === key),
+              key,
+              now,
+            ),
+          );
+        }
+        return 0;
+      });
       if (lockedFor > 0) {
         const minutes = Math.ceil(lockedFor / 60);
         throw new AppError(
           "RATE_LIMITED",
           `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-          {
-            headers: { "retry-after": String(lockedFor) },
-          },
+          { headers: { "retry-after": String(lockedFor) } },
         );
       }
 
@@ -59,17 +73,7 @@ export function createAuthService(db: Db, settings: SessionSettings) {
       const anonymous: Actor = { userId: null, username: input.username, role: null, requestId: input.requestId };
 
       if (!user || user.disabled || !passwordOk) {
-        await db.$transaction(async (tx) => {
-          for (const key of keys) {
-            await authRepository.saveThrottle(
-              tx,
-              afterFailure(
-                throttles.find((t) => t.key === key),
-                key,
-                now,
-              ),
-            );
-          }
+        await writeTransaction(db, async (tx) => {
           await recordAudit(tx, anonymous, {
             action: "auth.login_failed",
             entityType: "session",
@@ -90,8 +94,9 @@ export function createAuthService(db: Db, settings: SessionSettings) {
         displayName: user.displayName,
         role: user.role,
       };
-      const created = await db.$transaction(async (tx) => {
+      const created = await writeTransaction(db, async (tx) => {
         await authRepository.clearThrottle(tx, accountKey(input.username));
+        await authRepository.giveBackAttempt(tx, ipKey(input.ip), limitFor(ipKey(input.ip)));
         const s = await authRepository.createSession(tx, {
           tokenHash: hashToken(token),
           csrfToken: randomBytes(24).toString("base64url"),
@@ -134,7 +139,7 @@ export function createAuthService(db: Db, settings: SessionSettings) {
     },
 
     async logout(session: ResolvedSession, actor: Actor): Promise<void> {
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         await authRepository.deleteSession(tx, session.id);
         await recordAudit(tx, actor, { action: "auth.logout", entityType: "session", entityId: session.id });
       });
@@ -143,6 +148,7 @@ export function createAuthService(db: Db, settings: SessionSettings) {
     async purgeExpired(): Promise<number> {
       const now = new Date();
       const { count } = await authRepository.deleteExpiredSessions(db, now, new Date(now.getTime() - idleMs));
+      await authRepository.purgeThrottles(db, new Date(now.getTime() - 24 * 3_600_000));
       return count;
     },
   };

@@ -15,16 +15,45 @@ const grantSelect = {
 } as const;
 export type GrantRow = Prisma.AuthorityGrantGetPayload<{ select: typeof grantSelect }>;
 
+export interface GrantScope {
+  /** The emergency the action belongs to (a case's emergency, or the emergency itself). */
+  emergencyId: string | null;
+  /** Set when declaring a new emergency in this fleet. */
+  declaringInFleet?: string;
+}
+
 /** Key space of the per-grant advisory locks (two-int form, apart from the audit chain's lock). */
 const GRANT_LOCK_SPACE = 727_301;
 
 export const authorityRepository = {
-  /** The grant in force for a user at `now`, if any (the newest one when several overlap). */
-  activeGrantFor(db: DbClient, userId: string, now: Date) {
+  /**
+   * The grant in force for a user at `now` for one emergency (the newest when several overlap).
+   * A grant is authority for the emergency it was given in, while that emergency is open — never
+   * for another emergency, a case outside it, or after it closed. Declaring a new emergency may
+   * use a grant of another open emergency of the same fleet (the core ERT acting for the lead).
+   */
+  activeGrantFor(db: DbClient, userId: string, now: Date, scope: GrantScope) {
+    if (!scope.emergencyId && !scope.declaringInFleet) return Promise.resolve(null);
     return db.authorityGrant.findFirst({
-      where: { granteeId: userId, revokedAt: null, startsAt: { lte: now }, expiresAt: { gt: now } },
+      where: {
+        granteeId: userId,
+        revokedAt: null,
+        startsAt: { lte: now },
+        expiresAt: { gt: now },
+        ...(scope.emergencyId
+          ? { emergencyId: scope.emergencyId, emergency: { state: { not: "CLOSED" } } }
+          : { emergency: { state: { not: "CLOSED" }, fleetId: scope.declaringInFleet!, isDrill: false } }),
+      },
       orderBy: { expiresAt: "desc" },
       select: { id: true, emergencyId: true, expiresAt: true },
+    });
+  },
+
+  /** Closing an emergency ends the authority granted in it. */
+  revokeForEmergency(db: DbClient, emergencyId: string, now: Date, revokedById: string | null) {
+    return db.authorityGrant.updateMany({
+      where: { emergencyId, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now, revokedById },
     });
   },
 

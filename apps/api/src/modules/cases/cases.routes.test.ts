@@ -198,6 +198,20 @@ describe("update cases through the four phases", () => {
       expect.arrayContaining(["CASE_TRANSITION", "PRIORITY_SET", "PRIORITY_CONFIRMED", "TEST_RECORDED", "HALTED"]),
     );
     expect(await t.db.prisma.auditEntry.count({ where: { action: "program.disable" } })).toBe(1);
+
+    // The halt is lifted from the case (resume), not by re-enabling the program underneath it.
+    const program = await smsAdmin.inject({
+      method: "GET",
+      url: "/api/fleets/production/packages/CEN00021/programs/Install%20KB823980",
+    });
+    const sneak = await smsAdmin.inject({
+      method: "PATCH",
+      url: "/api/fleets/production/packages/CEN00021/programs/Install%20KB823980",
+      payload: { disabled: false },
+      headers: { "if-match": program.headers.etag as string },
+    });
+    expect(sneak.statusCode).toBe(409);
+    expect(sneak.json().message).toMatch(/halted by case/);
   });
 
   it("lets an ERT member confirm an Emergency under an active authority grant, marked as such", async () => {
@@ -231,22 +245,57 @@ describe("update cases through the four phases", () => {
       rationale: "Blaster is scanning our network",
     });
     c = await must(member, c, { type: "startEvaluation" });
-    const now = Date.now();
-    const grant = await t.db.prisma.authorityGrant.create({
-      data: {
+    // A grant given outside any emergency of this case does not count.
+    const elsewhere = (
+      await lead.inject({
+        method: "POST",
+        url: "/api/emergencies",
+        payload: { type: "WORM_OUTBREAK", title: "Drill: unrelated outbreak", caseIds: [], isDrill: true },
+      })
+    ).json();
+    const otherGrant = await lead.inject({
+      method: "POST",
+      url: `/api/emergencies/${elsewhere.id}/grants`,
+      payload: {
         granteeId: member.userId,
-        grantedById: lead.userId,
         justification: "Lead travelling; member holds authority overnight",
-        startsAt: new Date(now - 60_000),
-        expiresAt: new Date(now + 3_600_000),
+        durationHours: 8,
       },
     });
+    expect(otherGrant.statusCode, otherGrant.body).toBe(201);
+    expect((await act(member, c, { type: "confirmPriority", finalPriority: "EMERGENCY", rationale })).statusCode).toBe(
+      403,
+    );
+
+    // A grant in the case's own, open emergency does.
+    const declared = await lead.inject({
+      method: "POST",
+      url: "/api/emergencies",
+      payload: { type: "WORM_OUTBREAK", title: "Blaster outbreak", caseIds: [c.id] },
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    const emergency = declared.json();
+    const grantRes = await lead.inject({
+      method: "POST",
+      url: `/api/emergencies/${emergency.id}/grants`,
+      payload: {
+        granteeId: member.userId,
+        justification: "Lead travelling; member holds authority overnight",
+        durationHours: 8,
+      },
+    });
+    expect(grantRes.statusCode, grantRes.body).toBe(201);
+    const grant = grantRes.json();
+    c = (await member.inject({ method: "GET", url: `/api/cases/${c.id}` })).json<CaseDetail>();
     c = await must(member, c, { type: "confirmPriority", finalPriority: "EMERGENCY", rationale });
     const entry = await t.db.prisma.auditEntry.findFirst({ where: { action: "case.confirmPriority", entityId: c.id } });
     expect(entry?.underAuthorityGrantId).toBe(grant.id);
 
     // An expired grant no longer counts.
-    await t.db.prisma.authorityGrant.update({ where: { id: grant.id }, data: { expiresAt: new Date(now - 1000) } });
+    await t.db.prisma.authorityGrant.update({
+      where: { id: grant.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const res = await act(member, c, { type: "confirmPriority", finalPriority: "EMERGENCY", rationale });
     expect(res.statusCode).toBe(403);
   });
@@ -255,6 +304,7 @@ describe("update cases through the four phases", () => {
     const observer = await userWithRole(t, "OBSERVER");
     const board = (await observer.inject({ method: "GET", url: "/api/cases?open=true" })).json();
     expect(board.total).toBe(2);
+    expect(board.items.filter((i: { emergencyId: string | null }) => i.emergencyId).length).toBe(1);
     expect(
       board.items.every((i: { priority: string; sla: { state: string } }) => i.priority === "EMERGENCY" && i.sla.state),
     ).toBe(true);

@@ -34,7 +34,7 @@ import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { authorityRepository } from "../authority/authority.repository.js";
 import { fleetRepository } from "../fleet/fleet.repository.js";
 import { resolveFleet } from "../fleet/fleet-scope.js";
@@ -113,9 +113,10 @@ const columnsOf = (record: UpdateCase) => ({
 });
 
 export function createCasesService(db: Db) {
-  async function grantOf(actor: Actor, now: Date) {
+  /** A grant counts on a case only within the emergency the case belongs to. */
+  async function grantOf(actor: Actor, now: Date, row: { emergencyId: string | null }) {
     if (!actor.userId) return null;
-    return authorityRepository.activeGrantFor(db, actor.userId, now);
+    return authorityRepository.activeGrantFor(db, actor.userId, now, { emergencyId: row.emergencyId });
   }
 
   async function caseOrThrow(tx: DbClient, id: string) {
@@ -210,7 +211,7 @@ export function createCasesService(db: Db) {
       const now = new Date();
       const [policy, grant, timeline] = await Promise.all([
         loadPolicy(db),
-        grantOf(actor, now),
+        grantOf(actor, now, row),
         timelineRepository.listForCase(db, id),
       ]);
       const record = UpdateCaseSchema.parse(row.record);
@@ -238,7 +239,7 @@ export function createCasesService(db: Db) {
     /** Opens a case for an update (Identify). One open case per update and fleet. */
     async open(actor: Actor, body: OpenCaseBody): Promise<CaseDetail> {
       const scope = await resolveFleet(db, body.fleet);
-      const id = await db.$transaction(async (tx) => {
+      const id = await writeTransaction(db, async (tx) => {
         const update = await updatesRepository.find(tx, body.updateId);
         if (!update)
           throw new AppError("VALIDATION_FAILED", "No such software update.", {
@@ -293,7 +294,7 @@ export function createCasesService(db: Db) {
       const row = await caseOrThrow(db, id);
       if (row.version !== version) throw staleVersion("case");
       const record = UpdateCaseSchema.parse(row.record);
-      const grant = await grantOf(actor, now);
+      const grant = await grantOf(actor, now, row);
       const tests = testsOf(row);
       const update = SoftwareUpdateSchema.parse(row.update.record);
       const policy = await loadPolicy(db);
@@ -345,7 +346,7 @@ export function createCasesService(db: Db) {
       const underGrant = grant !== null && !withoutGrant.ok && withoutGrant.code === "FORBIDDEN";
       const acting: Actor = underGrant ? { ...actor, authorityGrantId: grant.id } : actor;
 
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         if (!(await repo.updateIfVersion(tx, id, version, columnsOf(result.next)))) throw staleVersion("case");
         const events: TimelineEventInput[] = [];
         for (const effect of result.effects) {
@@ -381,7 +382,7 @@ export function createCasesService(db: Db) {
     },
 
     async addTest(actor: Actor, id: string, body: CreateAcceptanceTestBody): Promise<CaseDetail> {
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const row = await caseOrThrow(tx, id);
         const t = await repo.createTest(tx, { caseId: id, name: body.name, scope: body.scope });
         await recordAudit(tx, actor, {
@@ -402,7 +403,7 @@ export function createCasesService(db: Db) {
       body: RecordTestResultBody,
     ): Promise<CaseDetail> {
       const now = new Date();
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const row = await caseOrThrow(tx, id);
         const test = await repo.findTest(tx, id, testId);
         if (!test) throw new AppError("NOT_FOUND", "No such acceptance test on this case.");
@@ -415,6 +416,13 @@ export function createCasesService(db: Db) {
           );
         }
         const executedAt = body.executedAt ? new Date(body.executedAt) : now;
+        if (executedAt < test.createdAt || executedAt.getTime() > now.getTime() + 60_000) {
+          throw new AppError(
+            "VALIDATION_FAILED",
+            "A test result's time must lie between when the test was added and now.",
+            { details: [{ path: "body.executedAt", message: "outside the test's lifetime" }] },
+          );
+        }
         if (
           !(await repo.updateTestIfVersion(tx, testId, version, {
             result: body.result,

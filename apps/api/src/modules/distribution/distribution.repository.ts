@@ -213,6 +213,19 @@ export const distributionRepository = {
     return rows.map((r) => ({ state: r.last_state, count: Number(r.n) }));
   },
 
+  /** A halted (or rolling-back) case whose release uses this advertisement or package, if any. */
+  async haltingCase(db: DbClient, fleetId: string, ref: { advertisementId?: string; packageId?: string }) {
+    const conditions = [
+      ...(ref.advertisementId ? [`record->>'advertisementId' = ${textLiteral(ref.advertisementId)}`] : []),
+      ...(ref.packageId ? [`record->>'packageId' = ${textLiteral(ref.packageId)}`] : []),
+    ];
+    if (conditions.length === 0) return null;
+    const rows = await db.$queryRawUnsafe<{ id: string; status: string }[]>(
+      `SELECT id, status FROM update_cases WHERE fleet_id = ${uuidLiteral(fleetId)} AND status IN ('HALTED', 'ROLLING_BACK') AND (${conditions.join(" OR ")}) LIMIT 1`,
+    );
+    return rows[0] ?? null;
+  },
+
   collectionExists(db: DbClient, fleetId: string, collectionId: string) {
     return db.collection.findUnique({
       where: { fleetId_collectionId: { fleetId, collectionId } },

@@ -22,7 +22,7 @@ import type { Prisma } from "@firebreak/db";
 import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
 import {
   distributionRepository as repo,
@@ -136,6 +136,27 @@ function rethrowUnique(err: unknown, message: string, path: string): never {
   throw err;
 }
 
+/**
+ * A halt is lifted only by the case's resume action (ERT lead or authority), never by re-enabling
+ * the program or the advertisement underneath it.
+ */
+async function refuseWhileHalted(
+  tx: DbClient,
+  scope: FleetScope,
+  ref: { advertisementId?: string; packageId?: string },
+) {
+  const halted = await repo.haltingCase(tx, scope.fleetId, ref);
+  if (halted) {
+    throw new AppError(
+      "CONFLICT",
+      `This release is halted by case ${halted.id} (${halted.status}). Resume it from the case, which needs the ERT lead or emergency authority.`,
+      {
+        details: [{ path: "body", message: "the release is halted" }],
+      },
+    );
+  }
+}
+
 export function createDistributionService(db: Db) {
   async function advertisementRefsOrThrow(tx: DbClient, scope: FleetScope, body: CreateAdvertisementBody) {
     const { program } = await programOrThrow(tx, scope, body.packageId, body.programName, "body.programName");
@@ -192,7 +213,7 @@ export function createDistributionService(db: Db) {
     },
 
     async createPackage(actor: Actor, scope: FleetScope, body: Package): Promise<PackageDetail> {
-      const created = await db.$transaction(async (tx) => {
+      const created = await writeTransaction(db, async (tx) => {
         const p = await repo
           .createPackage(tx, {
             fleetId: scope.fleetId,
@@ -230,7 +251,7 @@ export function createDistributionService(db: Db) {
       version: number,
       body: UpdatePackageBody,
     ): Promise<PackageDetail> {
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const before = await packageOrThrow(tx, scope, packageId);
         if (before.version !== version) throw staleVersion("package");
         const after = await repo.updatePackageIfVersion(tx, before.id, version, {
@@ -264,7 +285,7 @@ export function createDistributionService(db: Db) {
           { details: [{ path: "body.packageId", message: `must be ${packageId}` }] },
         );
       }
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const pkg = await packageOrThrow(tx, scope, packageId);
         const program = await repo
           .createProgram(tx, {
@@ -305,11 +326,14 @@ export function createDistributionService(db: Db) {
       version: number,
       body: UpdateProgramBody,
     ): Promise<ProgramRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const { program: before } = await programOrThrow(tx, scope, packageId, programName);
         if (before.version !== version) throw staleVersion("program");
         let flags = body.programFlags ?? Number(before.programFlags);
         if (body.disabled !== undefined) flags = withProgramDisabled(flags, body.disabled);
+        if (ProgramFlags.has(Number(before.programFlags), "DISABLED") && !ProgramFlags.has(flags, "DISABLED")) {
+          await refuseWhileHalted(tx, scope, { packageId });
+        }
         const after = await repo.updateProgramIfVersion(tx, before.id, version, {
           ...(body.commandLine !== undefined ? { commandLine: body.commandLine } : {}),
           ...(body.comment !== undefined ? { comment: body.comment } : {}),
@@ -346,7 +370,7 @@ export function createDistributionService(db: Db) {
       scope: FleetScope,
       body: CreateAdvertisementBody,
     ): Promise<AdvertisementRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         if (await repo.advertisementIdTaken(tx, scope.fleetId, body.advertisementId)) {
           throw new AppError("CONFLICT", `Advertisement ID ${body.advertisementId} is taken.`, {
             details: [{ path: "body.advertisementId", message: "is taken" }],
@@ -382,11 +406,13 @@ export function createDistributionService(db: Db) {
           details: [{ path: "body.advertisementId", message: `must be ${advertisementId}` }],
         });
       }
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const before = await repo.findAdvertisement(tx, scope.fleetId, advertisementId);
         if (!before) throw new AppError("NOT_FOUND", `No advertisement ${advertisementId}.`);
         if (before.version !== version) throw staleVersion("advertisement");
         const program = await advertisementRefsOrThrow(tx, scope, body);
+        if (before.state === "DISABLED" && body.state === "ACTIVE")
+          await refuseWhileHalted(tx, scope, { advertisementId });
         const after = await repo.updateAdvertisementIfVersion(tx, before.id, version, {
           programRowId: program.id,
           ...advertData(body),

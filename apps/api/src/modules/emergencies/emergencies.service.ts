@@ -27,8 +27,8 @@ import type { Db, DbClient } from "../../plugins/db.js";
 import { systemActor, type Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { authorityRepository, type GrantRow } from "../authority/authority.repository.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
+import { type GrantScope, authorityRepository, type GrantRow } from "../authority/authority.repository.js";
 import { caseSummary } from "../cases/cases.service.js";
 import { casesRepository } from "../cases/cases.repository.js";
 import { resolveFleet } from "../fleet/fleet-scope.js";
@@ -52,10 +52,10 @@ export const signedIn = (actor: Actor): { userId: string; role: Role } => {
   return { userId: actor.userId, role: actor.role };
 };
 
-/** The emergency-authority grant the actor holds right now, if any. */
-export async function grantInForce(db: DbClient, actor: Actor, now: Date) {
+/** The emergency-authority grant the actor holds right now for this emergency (or, declaring, in this fleet). */
+export async function grantInForce(db: DbClient, actor: Actor, now: Date, scope: GrantScope) {
   if (!actor.userId) return null;
-  return authorityRepository.activeGrantFor(db, actor.userId, now);
+  return authorityRepository.activeGrantFor(db, actor.userId, now, scope);
 }
 
 /**
@@ -123,7 +123,7 @@ export function createEmergenciesService(db: Db) {
     );
     const system = systemActor(actor.requestId);
     for (const g of todo) {
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         await authorityRepository.lockGrant(tx, g.id);
         if ((await authorityRepository.expiryRecordedGrantIds(tx, row.id)).has(g.id)) return;
         await recordTimeline(
@@ -164,7 +164,7 @@ export function createEmergenciesService(db: Db) {
     const row = await emergencyOrThrow(db, id);
     if (row.version !== version) throw staleVersion("emergency");
     const record = EmergencySchema.parse(row.record);
-    const grant = await grantInForce(db, actor, now);
+    const grant = await grantInForce(db, actor, now, { emergencyId: id });
     const restoreTasks = (await oobRepository.restoreTasksForEmergency(db, id)).map((t) =>
       OutOfBandTaskSchema.parse(t.record),
     );
@@ -174,8 +174,9 @@ export function createEmergenciesService(db: Db) {
     if (!result.ok) throw new AppError(result.code, result.reason);
     const withoutGrant = grant === null ? result : run(false);
     const acting = actingAs(actor, grant, withoutGrant.ok || withoutGrant.code !== "FORBIDDEN");
-    await db.$transaction(async (tx) => {
+    await writeTransaction(db, async (tx) => {
       if (!(await repo.updateIfVersion(tx, id, version, columnsOf(result.next)))) throw staleVersion("emergency");
+      if (action.type === "close") await authorityRepository.revokeForEmergency(tx, id, now, actor.userId);
       await recordTimeline(tx, acting, row.fleetId, result.events, { emergencyId: id });
       await recordAudit(tx, acting, {
         action: `emergency.${action.type}`,
@@ -194,7 +195,7 @@ export function createEmergenciesService(db: Db) {
       const who = signedIn(actor);
       const scope = await resolveFleet(db, body.fleet);
       const now = new Date();
-      const grant = await grantInForce(db, actor, now);
+      const grant = await grantInForce(db, actor, now, { emergencyId: null, declaringInFleet: scope.fleetId });
       const caseIds = [...new Set(body.caseIds)];
       const input = {
         type: body.type,
@@ -207,7 +208,7 @@ export function createEmergenciesService(db: Db) {
       if (!result.ok) throw new AppError("FORBIDDEN", result.reason);
       const acting = actingAs(actor, grant, grant === null || run(false).ok);
 
-      const id = await db.$transaction(async (tx) => {
+      const id = await writeTransaction(db, async (tx) => {
         const cases = await casesRepository.listByIds(tx, caseIds);
         const byId = new Map(cases.map((c) => [c.id, c]));
         caseIds.forEach((caseId, i) => {
@@ -360,7 +361,7 @@ export function createEmergenciesService(db: Db) {
     async addNote(actor: Actor, id: string, body: AddTimelineNoteBody): Promise<WarRoom> {
       const who = signedIn(actor);
       const row = await emergencyOrThrow(db, id);
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         await recordTimeline(
           tx,
           actor,
@@ -421,7 +422,7 @@ export function createEmergenciesService(db: Db) {
         throw new AppError("VALIDATION_FAILED", "The grant would already have expired: start it later.", {
           details: [{ path: "body.startsAt", message: "ends in the past" }],
         });
-      const grant = await db.$transaction(async (tx) => {
+      const grant = await writeTransaction(db, async (tx) => {
         const g = await authorityRepository.create(tx, {
           emergencyId: id,
           granteeId: grantee.id,
@@ -480,7 +481,7 @@ export function createEmergenciesService(db: Db) {
           `The grant has already ${status === "REVOKED" ? "been revoked" : "expired"}.`,
         );
       const names = await userNames(db, [found.granteeId, found.grantedById]);
-      const revoked = await db.$transaction(async (tx) => {
+      const revoked = await writeTransaction(db, async (tx) => {
         const g = await authorityRepository.revoke(tx, grantId, who.userId, now);
         if (!g) throw new AppError("ILLEGAL_TRANSITION", "The grant has already been revoked.");
         await recordTimeline(

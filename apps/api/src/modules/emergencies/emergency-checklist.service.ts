@@ -30,7 +30,7 @@ import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { casesRepository, type CaseRow } from "../cases/cases.repository.js";
 import {
   distributionRepository,
@@ -110,6 +110,12 @@ export function createEmergencyChecklistService(db: Db) {
     const fleetId = caseRow.fleetId;
     const c = UpdateCaseSchema.parse(caseRow.record);
 
+    // The checklist acts on the case's own release: without a package there is nothing of its own to change.
+    if (!c.packageId)
+      throw new AppError(
+        "ILLEGAL_TRANSITION",
+        "The case has no package yet: build the release (Evaluate & Plan) before planning the emergency checklist.",
+      );
     let advertisementId = q.advertisementId ?? c.advertisementId;
     if (!advertisementId) {
       if (!c.packageId)
@@ -436,7 +442,7 @@ export function createEmergencyChecklistService(db: Db) {
     ): Promise<ChecklistApplyResult> {
       const who = signedIn(actor);
       const now = new Date();
-      const grant = await grantInForce(db, actor, now);
+      const grant = await grantInForce(db, actor, now, { emergencyId: id });
       if (!canProcess(who.role, "applyChecklist", grant !== null))
         throw new AppError(
           "FORBIDDEN",
@@ -455,7 +461,8 @@ export function createEmergencyChecklistService(db: Db) {
       );
       const declined = body.declined.map((d) => ({ key: d.key, reason: d.reason }));
 
-      return db.$transaction(
+      return writeTransaction(
+        db,
         async (tx) => {
           const work = await workLeft(tx, ctx, p);
           if (nothingLeft(work)) {

@@ -20,7 +20,7 @@ import type { Prisma } from "@firebreak/db";
 import type { Db } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { fleetRepository, type CollectionRow, type SenderAddressRow, type SiteRow } from "./fleet.repository.js";
 import type { FleetScope } from "./fleet-scope.js";
 import type { TableStats } from "../../lib/table-stats.js";
@@ -80,7 +80,7 @@ export function createFleetService(db: Db, stats?: TableStats) {
     },
 
     async createSite(actor: Actor, scope: FleetScope, body: Site): Promise<SiteRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         if (await fleetRepository.findSite(tx, scope.fleetId, body.siteCode)) {
           throw new AppError("CONFLICT", `Site code ${body.siteCode} is taken.`, {
             details: [{ path: "body.siteCode", message: "is taken" }],
@@ -109,7 +109,7 @@ export function createFleetService(db: Db, stats?: TableStats) {
       version: number,
       body: { name?: string; utcOffsetMinutes?: number },
     ): Promise<SiteRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const before = await fleetRepository.findSite(tx, scope.fleetId, siteCode);
         if (!before) throw new AppError("NOT_FOUND", `No site ${siteCode}.`);
         if (before.version !== version) throw staleVersion("site");
@@ -161,7 +161,7 @@ export function createFleetService(db: Db, stats?: TableStats) {
       version: number,
       body: UpdateSenderAddressBody,
     ): Promise<SenderAddressRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const before = await fleetRepository.findAddress(tx, scope.fleetId, addressId);
         if (!before) throw new AppError("NOT_FOUND", `No sender address ${addressId}.`);
         if (before.version !== version) throw staleVersion("sender address");
@@ -237,7 +237,8 @@ export function createFleetService(db: Db, stats?: TableStats) {
         collections: 0,
       };
       let members = 0;
-      const done = await db.$transaction(
+      const done = await writeTransaction(
+        db,
         async (tx) => {
           if (body.sites?.length) {
             const existing = await fleetRepository.listSites(tx, scope.fleetId);

@@ -61,13 +61,22 @@ export const ingestRepository = {
     });
     return new Set(rows.map((r) => r.advertisementId));
   },
-  async existingResourceIds(db: DbClient, fleetId: string, ids: number[]): Promise<Set<number>> {
-    const rows = await db.$queryRawUnsafe<{ resource_id: number }[]>(
-      `SELECT resource_id FROM computers WHERE fleet_id = $1::uuid AND resource_id = ANY($2::int[])`,
+  /** The site each known computer belongs to: a forwarder may only report for its own sites' machines. */
+  async computerSites(db: DbClient, fleetId: string, ids: number[]): Promise<Map<number, string>> {
+    const rows = await db.$queryRawUnsafe<{ resource_id: number; site_code: string }[]>(
+      `SELECT resource_id, site_code FROM computers WHERE fleet_id = $1::uuid AND resource_id = ANY($2::int[])`,
       fleetId,
       ids,
     );
-    return new Set(rows.map((r) => r.resource_id));
+    return new Map(rows.map((r) => [r.resource_id, r.site_code]));
+  },
+  /** The site of each site system named. */
+  async siteSystemSites(db: DbClient, fleetId: string, serverNames: string[]): Promise<Map<string, string>> {
+    const rows = await db.siteSystem.findMany({
+      where: { fleetId, serverName: { in: serverNames } },
+      select: { serverName: true, siteCode: true },
+    });
+    return new Map(rows.map((r) => [r.serverName, r.siteCode]));
   },
 
   /** Append-only store of every message as received; one multi-row INSERT per chunk. */

@@ -140,6 +140,18 @@ describe("status ingest", () => {
     });
   });
 
+  it("refuses a message that claims another site for a computer than its own", async () => {
+    const res = await post({
+      batchId: batchId(),
+      messages: [{ ...msg(1001, 10009, "2026-11-22T13:00:00Z"), siteCode: "BRN" }],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details[0]).toEqual({
+      path: "messages.0.siteCode",
+      message: "computer 1001 belongs to site CEN, not BRN",
+    });
+  });
+
   it("accepts only sites the token is scoped to, and only with a valid token", async () => {
     const other = await post({ batchId: batchId(), messages: [msg(1003, 10002, "2026-11-21T13:00:00Z")] }, cenOnly);
     expect(other.statusCode).toBe(400);

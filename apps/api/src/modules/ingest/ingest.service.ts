@@ -16,7 +16,7 @@ import type { Prisma } from "@firebreak/db";
 import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import type { IngestPrincipal } from "../../plugins/auth.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { hashToken } from "../auth/auth.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
 import type { TableStats } from "../../lib/table-stats.js";
@@ -91,7 +91,8 @@ export function createIngestService(db: Db, stats?: TableStats) {
     const earlier = await replay();
     if (earlier) return earlier;
     try {
-      return await db.$transaction(
+      return await writeTransaction(
+        db,
         async (tx) => {
           await repo.claimBatch(tx, {
             fleetId: p.fleetId,
@@ -119,7 +120,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
   return {
     async createToken(actor: Actor, scope: FleetScope, body: { name: string; siteCodes: string[] }) {
       const token = `fbi_${randomBytes(32).toString("base64url")}`;
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const row = await ingestTokenRepository.create(tx, {
           fleetId: scope.fleetId,
           name: body.name,
@@ -147,9 +148,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
       const ads = await repo.existingAdvertisementIds(db, p.fleetId, [
         ...new Set(batch.messages.map((m) => m.advertisementId)),
       ]);
-      const resources = await repo.existingResourceIds(db, p.fleetId, [
-        ...new Set(batch.messages.map((m) => m.resourceId)),
-      ]);
+      const resources = await repo.computerSites(db, p.fleetId, [...new Set(batch.messages.map((m) => m.resourceId))]);
       let bad = 0;
       batch.messages.forEach((m, i) => {
         const before = details.length;
@@ -157,8 +156,14 @@ export function createIngestService(db: Db, stats?: TableStats) {
           details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
         if (!ads.has(m.advertisementId))
           details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
-        if (!resources.has(m.resourceId))
+        const site = resources.get(m.resourceId);
+        if (site === undefined)
           details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
+        else if (site !== m.siteCode)
+          details.push({
+            path: `messages.${i}.siteCode`,
+            message: `computer ${m.resourceId} belongs to site ${site}, not ${m.siteCode}`,
+          });
         if (clientStateOfMessage(m.messageId) === undefined)
           details.push({
             path: `messages.${i}.messageId`,
@@ -238,6 +243,7 @@ export function createIngestService(db: Db, stats?: TableStats) {
     async ingestDpStatus(p: IngestPrincipal, requestId: string, batch: DpStatusBatch): Promise<IngestResult> {
       const details: ErrorDetail[] = [];
       const packages = await repo.packageRowIds(db, p.fleetId, [...new Set(batch.changes.map((c) => c.packageId))]);
+      const servers = await repo.siteSystemSites(db, p.fleetId, [...new Set(batch.changes.map((c) => c.serverName))]);
       let bad = 0;
       batch.changes.forEach((c, i) => {
         const before = details.length;
@@ -245,6 +251,14 @@ export function createIngestService(db: Db, stats?: TableStats) {
           details.push({ path: `changes.${i}.siteCode`, message: `this token may not report for site ${c.siteCode}` });
         if (!packages.has(c.packageId))
           details.push({ path: `changes.${i}.packageId`, message: `no package ${c.packageId}` });
+        const site = servers.get(c.serverName);
+        if (site === undefined)
+          details.push({ path: `changes.${i}.serverName`, message: `no site system ${c.serverName}` });
+        else if (site !== c.siteCode)
+          details.push({
+            path: `changes.${i}.siteCode`,
+            message: `${c.serverName} belongs to site ${site}, not ${c.siteCode}`,
+          });
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);
@@ -278,16 +292,20 @@ export function createIngestService(db: Db, stats?: TableStats) {
 
     async ingestCompliance(p: IngestPrincipal, requestId: string, batch: ComplianceBatch): Promise<IngestResult> {
       const details: ErrorDetail[] = [];
-      const resources = await repo.existingResourceIds(db, p.fleetId, [
-        ...new Set(batch.rows.map((r) => r.resourceId)),
-      ]);
+      const resources = await repo.computerSites(db, p.fleetId, [...new Set(batch.rows.map((r) => r.resourceId))]);
       let bad = 0;
       batch.rows.forEach((r, i) => {
         const before = details.length;
         if (!p.siteCodes.includes(r.siteCode))
           details.push({ path: `rows.${i}.siteCode`, message: `this token may not report for site ${r.siteCode}` });
-        if (!resources.has(r.resourceId))
+        const site = resources.get(r.resourceId);
+        if (site === undefined)
           details.push({ path: `rows.${i}.resourceId`, message: `no computer with resource id ${r.resourceId}` });
+        else if (site !== r.siteCode)
+          details.push({
+            path: `rows.${i}.siteCode`,
+            message: `computer ${r.resourceId} belongs to site ${site}, not ${r.siteCode}`,
+          });
         if (details.length > before) bad++;
       });
       if (bad > 0) rejectBatch(details, bad);

@@ -19,7 +19,7 @@ import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { casesRepository } from "../cases/cases.repository.js";
 import { emergenciesRepository } from "../emergencies/emergencies.repository.js";
 import { fleetRepository } from "../fleet/fleet.repository.js";
@@ -98,12 +98,20 @@ export function createOobService(db: Db) {
   /** SENDER_RESTORE done: the address gets its saved schedule and rate limit back. */
   async function restoreAddress(tx: DbClient, actor: Actor, row: OobTaskRow, task: OutOfBandTask, now: Date) {
     const before = await fleetRepository.findAddress(tx, row.fleetId, row.targetKey);
-    if (!before) return;
-    const baseline = (before.savedBaseline ?? task.savedBaseline ?? null) as {
+    const baseline = (before?.savedBaseline ?? task.savedBaseline ?? null) as {
       usageSchedule: unknown;
       rateLimit: unknown;
     } | null;
-    if (!baseline?.usageSchedule || !baseline.rateLimit) return;
+    // DONE means the address is back as it was; without the saved settings it cannot be.
+    if (!before || !baseline?.usageSchedule || !baseline.rateLimit) {
+      throw new AppError(
+        "CONFLICT",
+        "The saved settings of this sender address are missing, so it cannot be restored automatically. Restore it by hand and mark the task Not needed with a note.",
+        {
+          details: [{ path: "body.state", message: "nothing to restore from" }],
+        },
+      );
+    }
     if (!(await oobRepository.restoreAddress(tx, before.id, before.version, baseline)))
       throw staleVersion("sender address");
     const after = await fleetRepository.findAddress(tx, row.fleetId, row.targetKey);
@@ -179,7 +187,7 @@ export function createOobService(db: Db) {
             },
           );
       }
-      await db.$transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const row = await oobRepository.find(tx, id);
         if (!row) throw new AppError("NOT_FOUND", "No such out-of-band task.");
         if (row.version !== version) throw staleVersion("out-of-band task");

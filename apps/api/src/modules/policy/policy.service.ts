@@ -9,7 +9,7 @@ import type { Prisma } from "@firebreak/db";
 import type { Db, DbClient } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { policyRepository } from "./policy.repository.js";
 
 /** The policy in force (the migration seeds Table 2; the default covers a database without the row). */
@@ -31,7 +31,7 @@ export function createPolicyService(db: Db) {
       };
     },
     async update(actor: Actor, version: number, policy: PriorityPolicy): Promise<PriorityPolicyRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const before = await policyRepository.get(tx);
         if (!before) throw new AppError("NOT_FOUND", "No priority policy is stored.");
         if (before.version !== version) throw staleVersion("priority policy");

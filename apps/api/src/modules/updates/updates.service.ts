@@ -3,7 +3,7 @@ import type { Prisma } from "@firebreak/db";
 import type { Db } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { jsonSafe } from "../../lib/canonical-json.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { updatesRepository, type UpdateRow } from "./updates.repository.js";
 
 export const toUpdateRecord = (u: UpdateRow): SoftwareUpdateRecord => ({
@@ -25,7 +25,7 @@ export function createUpdatesService(db: Db) {
     },
     /** Records a new update (Identify, I-1). A vendor severity is stored as given; it never sets a priority. */
     async create(actor: Actor, body: SoftwareUpdate): Promise<SoftwareUpdateRecord> {
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         if (await updatesRepository.findByKb(tx, body.kbNumber)) {
           throw new AppError("CONFLICT", `${body.kbNumber} is recorded already.`, {
             details: [{ path: "body.kbNumber", message: "is recorded already" }],

@@ -3,7 +3,7 @@ import { hashPassword } from "@firebreak/db/passwords";
 import type { Db } from "../../plugins/db.js";
 import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { authRepository } from "../auth/auth.repository.js";
 import { usersRepository } from "./users.repository.js";
 
@@ -37,7 +37,7 @@ export function createUsersService(db: Db) {
 
     async create(actor: Actor, body: CreateUserBody): Promise<User> {
       const passwordHash = await hashPassword(body.password);
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         if (await usersRepository.findByUsername(tx, body.username)) {
           throw new AppError("CONFLICT", `The username "${body.username}" is taken.`, {
             details: [{ path: "body.username", message: "is taken" }],
@@ -62,7 +62,7 @@ export function createUsersService(db: Db) {
     /** A role change, disabling or a new password revokes every session of that user. */
     async update(actor: Actor, id: string, version: number, body: UpdateUserBody): Promise<User> {
       const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-      return db.$transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const before = await usersRepository.findById(tx, id);
         if (!before) throw new AppError("NOT_FOUND", "No such user.");
         if (before.version !== version) throw staleVersion("user");
