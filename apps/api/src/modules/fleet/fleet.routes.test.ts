@@ -43,7 +43,13 @@ describe("fleet import", () => {
 
   it("derives the patch-infrastructure flag of site systems from their roles", async () => {
     const items = (await observer.inject({ method: "GET", url: "/api/fleets/production/site-systems" })).json().items;
-    expect(items.every((s: { isPatchInfrastructure: boolean }) => s.isPatchInfrastructure)).toBe(true);
+    expect(items).toHaveLength(2);
+    expect(
+      items.map((s: { serverName: string; isPatchInfrastructure: boolean }) => [s.serverName, s.isPatchInfrastructure]),
+    ).toEqual([
+      ["BRN-DP01", true],
+      ["CEN-SMS01", true],
+    ]);
   });
 });
 

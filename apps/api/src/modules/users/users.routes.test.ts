@@ -107,8 +107,23 @@ describe("users", () => {
       payload: { disabled: true },
       headers: { "if-match": 'W/"1"' },
     });
+    expect(await t.db.prisma.session.count({ where: { userId: member.userId } })).toBe(0);
     expect((await member.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
     await expect(login(t.app, member.username)).rejects.toThrow(/401/);
+  });
+
+  it("revokes sessions when an administrator sets a new password", async () => {
+    const member = await userWithRole(t, "MANAGER");
+    const res = await admin.inject({
+      method: "PATCH",
+      url: `/api/users/${member.userId}`,
+      payload: { password: "another long password" },
+      headers: { "if-match": 'W/"1"' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await t.db.prisma.session.count({ where: { userId: member.userId } })).toBe(0);
+    expect((await member.inject({ method: "GET", url: "/api/auth/session" })).statusCode).toBe(401);
+    await login(t.app, member.username, "another long password");
   });
 
   it("does not let an administrator lock themselves out", async () => {
