@@ -31,7 +31,18 @@ export default defineConfig({
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
             {
               name: "mantine",
-              test: /node_modules[\\/](@mantine|@floating-ui|react-remove-scroll|react-transition-group|dayjs)/,
+              test: /node_modules[\\/](@mantine[\\/](?!charts[\\/])|@floating-ui|react-remove-scroll|react-transition-group|dayjs)/,
+            },
+            // Small packages the charts share with everything else stay out of the charts chunk.
+            {
+              name: "shared",
+              test: /node_modules[\\/](use-sync-external-store|clsx|react-is|tiny-invariant)[\\/]/,
+            },
+            // Charts (Mantine charts on recharts) are needed by a few lazy screens only: their own chunk,
+            // loaded with those screens (their small stylesheet stays with the entry).
+            {
+              name: "charts",
+              test: /node_modules[\\/](@mantine[\\/]charts|recharts|victory-vendor|d3-[a-z]+|internmap|decimal\.js-light|es-toolkit|@reduxjs|redux|redux-thunk|react-redux|reselect|immer|eventemitter3)[\\/](?!.*\.css$)/,
             },
             { name: "vendor", test: /node_modules[\\/]/ },
           ],

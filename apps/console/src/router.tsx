@@ -34,9 +34,46 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
               ErrorBoundary: RouteErrorBoundary,
               children: [
                 { index: true, loader: overviewLoader(queryClient), Component: OverviewRoute },
+                // The process: triage, cases, emergencies and their war rooms, out-of-band tasks, deployments.
                 { path: "triage", loader: triageLoader(queryClient), Component: TriageRoute },
+                {
+                  path: "triage/cases/:caseId",
+                  lazy: async () => {
+                    const { caseLoader, CaseRoute } = await import("./routes/case");
+                    return { loader: caseLoader(queryClient), Component: CaseRoute };
+                  },
+                },
                 { path: "emergencies", loader: emergenciesLoader(queryClient), Component: EmergenciesRoute },
+                {
+                  path: "emergencies/:emergencyId",
+                  lazy: async () => {
+                    const { warRoomLoader, WarRoomRoute } = await import("./routes/war-room");
+                    return { loader: warRoomLoader(queryClient), Component: WarRoomRoute };
+                  },
+                },
+                {
+                  path: "emergencies/:emergencyId/tasks",
+                  lazy: async () => {
+                    const { oobTasksLoader, OobTasksRoute } = await import("./routes/oob-tasks");
+                    return { loader: oobTasksLoader(queryClient), Component: OobTasksRoute };
+                  },
+                },
+                {
+                  path: "tasks",
+                  lazy: async () => {
+                    const { oobTasksLoader, OobTasksRoute } = await import("./routes/oob-tasks");
+                    return { loader: oobTasksLoader(queryClient), Component: OobTasksRoute };
+                  },
+                },
                 { path: "deployments", loader: deploymentsLoader(queryClient), Component: DeploymentsRoute },
+                {
+                  path: "deployments/:advertisementId",
+                  lazy: async () => {
+                    const { deploymentMonitorLoader, DeploymentMonitorRoute } =
+                      await import("./routes/deployment-monitor");
+                    return { loader: deploymentMonitorLoader(queryClient), Component: DeploymentMonitorRoute };
+                  },
+                },
                 // Sites & senders (the SMS distribution model), loaded on first use.
                 {
                   path: "sites",

@@ -43,6 +43,7 @@ describe("App shell", () => {
       "Overview",
       "Triage",
       "Emergencies",
+      "Out-of-band tasks",
       "Deployments",
       "Sites & senders",
       "Drills",
@@ -59,11 +60,11 @@ describe("App shell", () => {
 
   it("shows an honest empty state for areas not built yet", async () => {
     mockApi({ "GET /api/auth/session": { body: sessionFor("ERT_MEMBER") } });
-    renderApp("/emergencies");
-    expect(await screen.findByRole("heading", { name: "Emergencies", level: 1 })).toBeInTheDocument();
+    renderApp("/drills");
+    expect(await screen.findByRole("heading", { name: "Drills", level: 1 })).toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "This area is being built" })).toBeInTheDocument();
-    expect(screen.getByText(/war rooms/)).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: "Emergencies" })).toHaveAttribute("aria-current", "page");
+    expect(screen.getByText(/sandbox fleet/)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Drills" })).toHaveAttribute("aria-current", "page");
   });
 
   it("signs out with the CSRF token and returns to the sign-in page", async () => {

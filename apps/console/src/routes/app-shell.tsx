@@ -15,6 +15,7 @@ import {
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconAlertTriangle,
+  IconClipboardList,
   IconFlame,
   IconHistory,
   IconHome,
@@ -44,6 +45,7 @@ export const appShellLoader =
 const navIcons: Record<string, ReactNode> = {
   "/triage": <IconListCheck size={18} aria-hidden />,
   "/emergencies": <IconAlertTriangle size={18} aria-hidden />,
+  "/tasks": <IconClipboardList size={18} aria-hidden />,
   "/deployments": <IconRocket size={18} aria-hidden />,
   "/sites": <IconSitemap size={18} aria-hidden />,
   "/drills": <IconRun size={18} aria-hidden />,

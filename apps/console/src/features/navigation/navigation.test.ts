@@ -10,7 +10,15 @@ describe("navItemsFor", () => {
   });
 
   it("shows operations areas and audit to an ERT lead, but not Admin", () => {
-    expect(labels("ERT_LEAD")).toEqual(["Triage", "Emergencies", "Deployments", "Sites & senders", "Drills", "Audit"]);
+    expect(labels("ERT_LEAD")).toEqual([
+      "Triage",
+      "Emergencies",
+      "Out-of-band tasks",
+      "Deployments",
+      "Sites & senders",
+      "Drills",
+      "Audit",
+    ]);
   });
 
   it("hides Audit from roles that may not read it", () => {

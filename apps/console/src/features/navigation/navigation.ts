@@ -1,9 +1,10 @@
-import { can, type Permission, type Role } from "@firebreak/domain";
+import type { Role } from "@firebreak/domain";
+import { canAccess, type AccessPermission } from "../session/session.guards";
 
 export interface NavItem {
   label: string;
   to: string;
-  permission: Permission;
+  permission: AccessPermission;
   /** What the area holds; used on the overview page and in "being built" states. */
   description: string;
   /** Areas not built yet show an honest "being built" page instead of placeholder data. */
@@ -14,26 +15,34 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   {
     label: "Triage",
-    built: false,
+    built: true,
     to: "/triage",
-    permission: "readOperations",
+    permission: "readProcess",
     description:
       "New software updates, their vendor severity and the release priority your team sets in Identify and confirms in Evaluate & Plan.",
   },
   {
     label: "Emergencies",
-    built: false,
+    built: true,
     to: "/emergencies",
-    permission: "readOperations",
+    permission: "readProcess",
     description:
       "Declared emergencies and their war rooms: timeline, response team roster, emergency checklist and acceptance testing.",
   },
   {
+    label: "Out-of-band tasks",
+    built: true,
+    to: "/tasks",
+    permission: "readProcess",
+    description:
+      "Machines, sites and sender addresses the normal path cannot reach in time: owner, method, due time and evidence.",
+  },
+  {
     label: "Deployments",
-    built: false,
+    built: true,
     to: "/deployments",
-    permission: "readOperations",
-    description: "Live coverage per advertisement and update, failures, halts and rollbacks.",
+    permission: "readProcess",
+    description: "Live coverage per advertisement: compliance, the coverage curve, sites and link classes, failures.",
   },
   {
     label: "Sites & senders",
@@ -68,7 +77,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 /** The navigation a role sees: only the areas it may use. */
 export function navItemsFor(role: Role | null | undefined): NavItem[] {
-  return NAV_ITEMS.filter((item) => can(role, item.permission));
+  return NAV_ITEMS.filter((item) => canAccess(role, item.permission));
 }
 
 export function navItemFor(to: string): NavItem {

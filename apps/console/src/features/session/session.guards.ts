@@ -1,4 +1,12 @@
-import { can, type Permission, type Session } from "@firebreak/domain";
+import {
+  can,
+  canProcess,
+  permissions,
+  type Permission,
+  type ProcessPermission,
+  type Role,
+  type Session,
+} from "@firebreak/domain";
 import type { QueryClient } from "@tanstack/react-query";
 import { data, redirect } from "react-router";
 import { sessionQueries } from "./session.queries";
@@ -22,14 +30,27 @@ export async function requireSession(queryClient: QueryClient, request: Request)
   return session;
 }
 
+/** A console permission (auth/roles.ts) or a process permission (process/permissions.ts). */
+export type AccessPermission = Permission | ProcessPermission;
+
+const isConsolePermission = (permission: AccessPermission): permission is Permission => permission in permissions;
+
+/**
+ * Whether a role may use something, from the one shared table it belongs to. Process permissions
+ * that an emergency-authority grant adds are answered for the role alone: the API checks grants.
+ */
+export function canAccess(role: Role | null | undefined, permission: AccessPermission): boolean {
+  return isConsolePermission(permission) ? can(role, permission) : canProcess(role, permission);
+}
+
 /** Loader guard: as requireSession, and a 403 response when the role may not use the route. */
 export async function requirePermission(
   queryClient: QueryClient,
   request: Request,
-  permission: Permission,
+  permission: AccessPermission,
 ): Promise<Session> {
   const session = await requireSession(queryClient, request);
-  if (!can(session.user.role, permission)) {
+  if (!canAccess(session.user.role, permission)) {
     throw data({ permission }, { status: 403, statusText: "Forbidden" });
   }
   return session;
