@@ -9,6 +9,9 @@ export default defineProject({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./test/setup.ts"],
     restoreMocks: true,
+    // jsdom rendering of the larger screens takes seconds on a loaded 2-core machine; the default
+    // 5 s limit turned load into failures. Findings still fail fast on assertions.
+    testTimeout: 20_000,
     unstubGlobals: true,
   },
 });

@@ -67,6 +67,14 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                 },
                 { path: "deployments", loader: deploymentsLoader(queryClient), Component: DeploymentsRoute },
                 {
+                  // Per update (its compliance key, e.g. KB835732); no stream, the figures are polled.
+                  path: "deployments/updates/:updateId",
+                  lazy: async () => {
+                    const { updateMonitorLoader, UpdateMonitorRoute } = await import("./routes/update-monitor");
+                    return { loader: updateMonitorLoader(queryClient), Component: UpdateMonitorRoute };
+                  },
+                },
+                {
                   path: "deployments/:advertisementId",
                   lazy: async () => {
                     const { deploymentMonitorLoader, DeploymentMonitorRoute } =

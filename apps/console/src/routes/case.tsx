@@ -111,7 +111,12 @@ export function CaseRoute() {
                   The update
                 </Title>
                 <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
-                  <Fact label="KB number">{u.kbNumber}</Fact>
+                  <Fact label="KB number">
+                    {u.kbNumber}{" "}
+                    <Anchor component={Link} to={`/deployments/updates/${encodeURIComponent(u.kbNumber)}`} size="sm">
+                      {`Compliance of ${u.kbNumber}`}
+                    </Anchor>
+                  </Fact>
                   <Fact label="Bulletin">{u.bulletinId ?? "None (not a security bulletin)"}</Fact>
                   <Fact label="Classification">{updateClassificationLabels[u.classification]}</Fact>
                   <Fact label="Released">{formatDateTime(u.releasedAt)}</Fact>

@@ -13,9 +13,19 @@ import { useElementSize } from "@mantine/hooks";
 import { useId, useState, type ReactNode } from "react";
 import { formatCount, formatDateTime } from "../../../lib/format";
 
-const pct = (n: number) => `${n.toFixed(1)} %`;
+export const pct = (n: number) => `${n.toFixed(1)} %`;
 
-function Stat({ label, value, hint, tone }: { label: string; value: string; hint?: string; tone?: "good" | "bad" }) {
+export function Stat({
+  label,
+  value,
+  hint,
+  tone,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  tone?: "good" | "bad";
+}) {
   return (
     <Paper withBorder p="md" radius="md">
       <Text size="xs" c="dimmed" fw={700} tt="uppercase">
@@ -63,7 +73,7 @@ export function BigNumbers({ monitor }: { monitor: AdvertisementMonitor }) {
 }
 
 /** Renders a chart only once its box has a width (never in a zero-size box, e.g. during tests). */
-function Sized({ height, children }: { height: number; children: (width: number) => ReactNode }) {
+export function Sized({ height, children }: { height: number; children: (width: number) => ReactNode }) {
   const { ref, width } = useElementSize();
   return (
     <div ref={ref} style={{ minHeight: height }}>
@@ -72,7 +82,7 @@ function Sized({ height, children }: { height: number; children: (width: number)
   );
 }
 
-function DataTableToggle({ label, children }: { label: string; children: ReactNode }) {
+export function DataTableToggle({ label, children }: { label: string; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -94,7 +104,7 @@ function DataTableToggle({ label, children }: { label: string; children: ReactNo
   );
 }
 
-const timeLabel = (iso: string, withDay: boolean) =>
+export const timeLabel = (iso: string, withDay: boolean) =>
   new Intl.DateTimeFormat(undefined, {
     ...(withDay ? { day: "numeric", month: "short" } : {}),
     hour: "2-digit",

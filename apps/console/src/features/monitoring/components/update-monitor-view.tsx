@@ -1,0 +1,304 @@
+import { COMPLIANCE_STATES, connectionProfileLabels, type UpdateMonitor } from "@firebreak/domain";
+import { AreaChart, BarChart } from "@mantine/charts";
+import { Card, Grid, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { ScrollTable } from "../../../components/ui/scroll-table";
+import { formatCount, formatDateTime } from "../../../lib/format";
+import { complianceStateLabels } from "../compliance-states";
+import { DataTableToggle, pct, Sized, Stat, timeLabel } from "./monitor-view";
+
+/** The headline figures of an update, large. */
+export function UpdateBigNumbers({ monitor }: { monitor: UpdateMonitor }) {
+  const pendingReboot = monitor.byState.INSTALLED_PENDING_REBOOT ?? 0;
+  const notApplicable = monitor.total - monitor.applicable;
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" component="section" aria-label="Headline figures">
+      <Stat
+        label="Applicable"
+        value={formatCount(monitor.applicable)}
+        hint={`${formatCount(notApplicable)} of ${formatCount(monitor.total)} not applicable`}
+      />
+      <Stat
+        label="Installed"
+        value={formatCount(monitor.installed)}
+        hint={`incl. ${formatCount(pendingReboot)} pending reboot`}
+        tone="good"
+      />
+      <Stat label="Installed %" value={pct(monitor.installedPct)} hint="installed ÷ applicable" />
+      <Stat
+        label="Failed"
+        value={formatCount(monitor.failed)}
+        hint="installation reported a failure"
+        tone={monitor.failed > 0 ? "bad" : undefined}
+      />
+      <Stat
+        label="Still required"
+        value={formatCount(monitor.required)}
+        hint="applicable, not installed yet"
+        tone={monitor.required > 0 ? "bad" : undefined}
+      />
+    </SimpleGrid>
+  );
+}
+
+/** Installed % over time, with the 95 % line (G6) and the same figures as a table. */
+export function UpdateCoverageChart({ monitor }: { monitor: UpdateMonitor }) {
+  const points = monitor.coverage;
+  const first = points[0];
+  const last = points.at(-1);
+  const multiDay = !!first && !!last && Date.parse(last.at) - Date.parse(first.at) > 20 * 3600_000;
+  const data = points.map((p) => ({ at: timeLabel(p.at, multiDay), Installed: p.pct }));
+  const summary =
+    first && last
+      ? `Installed rose from ${pct(first.pct)} at ${formatDateTime(first.at)} to ${pct(last.pct)} at ${formatDateTime(last.at)}${monitor.coverageBucketMinutes ? `, in ${monitor.coverageBucketMinutes}-minute steps` : ""}.`
+      : "No computer has reported the update installed yet: the curve starts with the first installation.";
+  return (
+    <Card withBorder component="section" aria-labelledby="update-coverage-heading">
+      <Title order={2} size="h4" id="update-coverage-heading" mb={4}>
+        Coverage over time
+      </Title>
+      <Text size="sm" mb="sm">
+        {summary}
+      </Text>
+      {points.length > 1 ? (
+        <>
+          <figure style={{ margin: 0 }} aria-label={`Coverage chart. ${summary}`}>
+            <Sized height={260}>
+              {() => (
+                <AreaChart
+                  h={260}
+                  data={data}
+                  dataKey="at"
+                  series={[{ name: "Installed", color: "green.8" }]}
+                  curveType="monotone"
+                  withDots={false}
+                  unit=" %"
+                  valueFormatter={(v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))}
+                  yAxisProps={{ domain: [0, 100] }}
+                  referenceLines={[{ y: 95, label: "95 % — deployed (G6)", color: "gray.7" }]}
+                  tooltipAnimationDuration={0}
+                />
+              )}
+            </Sized>
+          </figure>
+          <DataTableToggle label="the curve as a table">
+            <ScrollTable minWidth={320} maxHeight={300} label="Coverage over time, table">
+              <Table striped verticalSpacing={2} aria-label="Coverage over time">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">By</Table.Th>
+                    <Table.Th scope="col">Installed</Table.Th>
+                    <Table.Th scope="col">Installed %</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {points.map((p) => (
+                    <Table.Tr key={p.at}>
+                      <Table.Td>{formatDateTime(p.at)}</Table.Td>
+                      <Table.Td>{formatCount(p.succeeded)}</Table.Td>
+                      <Table.Td>{pct(p.pct)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </ScrollTable>
+          </DataTableToggle>
+        </>
+      ) : null}
+    </Card>
+  );
+}
+
+interface UpdateBreakdownRow {
+  key: string;
+  label: string;
+  total: number;
+  applicable: number;
+  installed: number;
+  required: number;
+  failed: number;
+  installedPct: number;
+}
+
+const SERIES = [
+  { name: "Installed", color: "green.8" },
+  { name: "Required", color: "orange.6" },
+  { name: "Failed", color: "red.8" },
+  { name: "Other", color: "gray.5" },
+];
+
+/** Stacked bars of the applicable computers (installed / required / failed / other) and the same figures as a table. */
+function UpdateBreakdown({
+  title,
+  id,
+  rows,
+  column,
+}: {
+  title: string;
+  id: string;
+  rows: UpdateBreakdownRow[];
+  column: string;
+}) {
+  const data = rows.map((r) => ({
+    label: r.label,
+    Installed: r.installed,
+    Required: r.required,
+    Failed: r.failed,
+    Other: Math.max(0, r.applicable - r.installed - r.required - r.failed),
+  }));
+  const height = Math.max(160, rows.length * 34 + 60);
+  return (
+    <Card withBorder component="section" aria-labelledby={id}>
+      <Title order={2} size="h4" id={id} mb="sm">
+        {title}
+      </Title>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No computer has a compliance row yet.
+        </Text>
+      ) : (
+        <Stack gap="sm">
+          <Text size="xs" c="dimmed">
+            Applicable computers; “Other” is rolled back or unknown.
+          </Text>
+          <div aria-hidden>
+            <Sized height={height}>
+              {() => (
+                <BarChart
+                  h={height}
+                  data={data}
+                  dataKey="label"
+                  orientation="vertical"
+                  type="stacked"
+                  series={SERIES}
+                  withLegend
+                  yAxisProps={{ width: 90 }}
+                  tooltipAnimationDuration={0}
+                  barChartProps={{ accessibilityLayer: false }}
+                />
+              )}
+            </Sized>
+          </div>
+          <ScrollTable minWidth={420} label={`${title}, table`}>
+            <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-labelledby={id}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{column}</Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Applicable
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Installed
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Required
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Failed
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Installed %
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((r) => (
+                  <Table.Tr key={r.key}>
+                    <Table.Th scope="row" fw={600}>
+                      {r.label}
+                    </Table.Th>
+                    <Table.Td ta="right">{formatCount(r.applicable)}</Table.Td>
+                    <Table.Td ta="right">{formatCount(r.installed)}</Table.Td>
+                    <Table.Td ta="right">{formatCount(r.required)}</Table.Td>
+                    <Table.Td ta="right">{formatCount(r.failed)}</Table.Td>
+                    <Table.Td ta="right">{pct(r.installedPct)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollTable>
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+/** Computers per compliance state, in the domain's order, with its words. */
+export function ComplianceStatesTable({ monitor }: { monitor: UpdateMonitor }) {
+  const rows = COMPLIANCE_STATES.map((s) => ({ state: s, count: monitor.byState[s] ?? 0 })).filter((r) => r.count > 0);
+  return (
+    <Card withBorder component="section" aria-labelledby="compliance-states-heading">
+      <Title order={2} size="h4" id="compliance-states-heading" mb="sm">
+        By compliance state
+      </Title>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No compliance state has arrived yet.
+        </Text>
+      ) : (
+        <Table verticalSpacing={2} aria-labelledby="compliance-states-heading">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">State</Table.Th>
+              <Table.Th scope="col" ta="right">
+                Computers
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.state}>
+                <Table.Th scope="row" fw={500}>
+                  {complianceStateLabels[r.state]}
+                </Table.Th>
+                <Table.Td ta="right">{formatCount(r.count)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            <Table.Tr>
+              <Table.Th scope="row">Total</Table.Th>
+              <Table.Td ta="right" fw={700}>
+                {formatCount(monitor.total)}
+              </Table.Td>
+            </Table.Tr>
+          </Table.Tfoot>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** Every section of an update's monitor, laid out like the advertisement monitor. */
+export function UpdateMonitorView({ monitor }: { monitor: UpdateMonitor }) {
+  return (
+    <Stack gap="lg">
+      <UpdateBigNumbers monitor={monitor} />
+      <UpdateCoverageChart monitor={monitor} />
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <UpdateBreakdown
+            title="By site"
+            id="update-by-site-heading"
+            column="Site"
+            rows={monitor.bySite.map((r) => ({ ...r, key: r.siteCode, label: r.siteCode }))}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <Stack gap="lg">
+            <UpdateBreakdown
+              title="By link class"
+              id="update-by-link-heading"
+              column="Link class"
+              rows={monitor.byLinkClass.map((r) => ({
+                ...r,
+                key: r.connectionProfile,
+                label: connectionProfileLabels[r.connectionProfile],
+              }))}
+            />
+            <ComplianceStatesTable monitor={monitor} />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
