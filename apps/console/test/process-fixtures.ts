@@ -257,7 +257,14 @@ export const warRoom = (o: Partial<WarRoom> = {}): WarRoom => ({
 
 const schedule = (usage: number) => Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => usage));
 
-export const checklistPreview = (o: Partial<ChecklistPreview> = {}): ChecklistPreview => ({
+export const checklistPreview = (o: Partial<ChecklistPreview> = {}): ChecklistPreview => {
+  const preview = previewBase(o);
+  // As the API answers before anything is applied: every planned change is still to do.
+  if (!o.toApply) preview.toApply.changes = preview.plan.items.flatMap((i) => i.changes);
+  return preview;
+};
+
+const previewBase = (o: Partial<ChecklistPreview>): ChecklistPreview => ({
   emergencyId: EMERGENCY_ID,
   emergencyVersion: 4,
   caseId: uuid(10),

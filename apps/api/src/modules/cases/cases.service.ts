@@ -67,6 +67,10 @@ function testsOf(row: CaseRow): (AcceptanceTest & { version: number })[] {
   }));
 }
 
+/** The form invites "none": a rationale field counts only when it names something. */
+const saysSomething = (text: string | undefined): boolean =>
+  !!text && !/^\s*(none|no|n\/a|na|nothing|-+)\s*\.?\s*$/i.test(text);
+
 export function caseSummary(row: CaseRow, policy: PriorityPolicy, now: Date): CaseSummary {
   const record = UpdateCaseSchema.parse(row.record);
   const tests = testsOf(row);
@@ -229,8 +233,8 @@ export function createCasesService(db: Db) {
         suggestion: suggestPriority({
           vendorSeverity: update.vendorSeverity,
           exploitedInTheWild: rationale?.exploitedInTheWild ?? false,
-          criticalAssetsExposed: (rationale?.assetsExposed?.length ?? 0) > 0,
-          mitigationInPlace: (rationale?.mitigations?.length ?? 0) > 0,
+          criticalAssetsExposed: saysSomething(rationale?.assetsExposed),
+          mitigationInPlace: saysSomething(rationale?.mitigations),
         }),
         timeline: timeline.map(toTimelineEntry),
       };

@@ -253,7 +253,17 @@ export function ChecklistPanel({ warRoom }: { warRoom: WarRoom }) {
   };
 
   const p = requested === caseId ? preview.data : undefined;
-  const items = p?.plan.items ?? [];
+  // An item still has work only when applying now would change something or create a task for it;
+  // once applied, its plan stays "applicable" but the server's `toApply` has nothing left for it.
+  const hasWorkLeft = (item: (typeof planItems)[number]) => {
+    if (!item.applicable || !p) return false;
+    const kinds = new Set(item.tasks.map((t) => t.kind));
+    const taskLeft = Object.entries(p.toApply.tasksByKind).some(([kind, n]) => kinds.has(kind as never) && n > 0);
+    const changeLeft = item.changes.some((c) => p.toApply.changes.some((w) => w.entity === c.entity && w.id === c.id));
+    return taskLeft || changeLeft;
+  };
+  const planItems = p?.plan.items ?? [];
+  const items = planItems.map((i) => (i.applicable && !hasWorkLeft(i) ? { ...i, applicable: false } : i));
   const toApply = items.filter((i) => i.applicable && !declined[i.key]);
   const declinedList = Object.entries(declined).map(([key, reason]) => ({
     key: key as ChecklistItemKey,
