@@ -23,6 +23,8 @@ import { policyRoutes } from "./modules/policy/policy.routes.js";
 import { emergenciesRoutes } from "./modules/emergencies/emergencies.routes.js";
 import { oobRoutes } from "./modules/oob/oob.routes.js";
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export const API_VERSION = "0.1.0";
 
 export interface AppOptions {
@@ -32,7 +34,8 @@ export interface AppOptions {
   sessionIdleMinutes?: number;
   sessionAbsoluteHours?: number;
   cookieSecure?: "auto" | "true" | "false";
-  trustProxy?: boolean;
+  /** false, a hop count, or proxy addresses/CIDRs (see env TRUST_PROXY). */
+  trustProxy?: boolean | number | string[];
   bodyLimitBytes?: number;
   /** Directory of the built console to serve; omitted in API-only tests. */
   consoleDist?: string;
@@ -43,7 +46,8 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count trusts only that many proxies in front of us (proxy-addr's hop index).
+    trustProxy: typeof opts.trustProxy === "number" ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     bodyLimit: opts.bodyLimitBytes ?? 1024 * 1024,
     requestIdHeader: false,
     // Always our own id: a caller-chosen one could collide with another request's in the audit log.

@@ -29,7 +29,30 @@ export const EnvSchema = z.object({
     .max(24 * 7)
     .default(12),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which proxies may set X-Forwarded-For / -Proto: "false" (none), a hop count such as "1" (the
+   * one load balancer in front), or a comma-separated list of proxy addresses / CIDRs. "true"
+   * trusts every hop, which lets any client choose its own address for the login throttle: avoid it.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default("false")
+    .transform((v, ctx): boolean | number | string[] => {
+      if (v === "false" || v === "0" || v === "") return false;
+      if (v === "true") return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      const list = v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (list.every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x))) return list;
+      ctx.addIssue({
+        code: "custom",
+        message: "must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs",
+      });
+      return z.NEVER;
+    }),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

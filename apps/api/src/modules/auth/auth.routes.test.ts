@@ -5,6 +5,7 @@ import { buildTestApp, login, userWithRole } from "../../../test/helpers.js";
 
 const t = await buildTestApp();
 const https = await buildTestApp({ trustProxy: true });
+const proxied = await buildTestApp({ trustProxy: 1 });
 
 describe("POST /api/auth/login", () => {
   it("signs in and sets an httpOnly, SameSite session cookie", async () => {
@@ -226,5 +227,29 @@ describe("login throttling under parallel guesses", () => {
       });
       expect(ok.statusCode).toBe(200);
     }
+  });
+});
+
+describe("behind a proxy", () => {
+  it("trusts one hop only: a forged X-Forwarded-For cannot pick the throttled address", async () => {
+    const user = await createUser(proxied.db.prisma);
+    for (let i = 0; i < 20; i++) {
+      await proxied.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username: `nobody-${i}`, password: "x" },
+        remoteAddress: "127.0.0.1",
+        headers: { "x-forwarded-for": `6.6.6.${i}, 10.20.30.40` },
+      });
+    }
+    // The load balancer saw 10.20.30.40 every time: that address is throttled, whatever the client claimed.
+    const res = await proxied.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: user.username, password: "correct horse battery staple" },
+      remoteAddress: "127.0.0.1",
+      headers: { "x-forwarded-for": "1.2.3.4, 10.20.30.40" },
+    });
+    expect(res.statusCode).toBe(429);
   });
 });

@@ -13,6 +13,7 @@ import { buildDistribution, packageBody, smallFleet } from "../../../test/fleet-
 import { coverageCurve, type MonitoringService } from "./monitoring.service.js";
 import {
   MonitorStreams,
+  MAX_STREAMS_PER_SESSION,
   monitorStreamsOf,
   notifyStatusStored,
   statusNotifier,
@@ -404,6 +405,25 @@ describe("live monitor stream", () => {
 
     await stream.cancel();
     await waitFor("the stream is gone and its timer stopped", () => hub.openStreams === 0 && hub.activeTimers === 0);
+  });
+
+  it("caps the live monitors one session may hold open (429 with Retry-After)", async () => {
+    await t.app.listen({ port: 0, host: "127.0.0.1" }).catch(() => undefined);
+    const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    const url = "/api/fleets/production/advertisements/CEN2000A/monitor/stream";
+    const open = [];
+    for (let i = 0; i < MAX_STREAMS_PER_SESSION; i++) {
+      const s = await openStream(base, observer.cookie, url);
+      expect((await s.next())?.event).toBe("monitor");
+      open.push(s);
+    }
+    const refused = await fetch(`${base}${url}`, { headers: { cookie: `${SESSION_COOKIE}=${observer.cookie}` } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("15");
+    expect(((await refused.json()) as { code: string }).code).toBe("RATE_LIMITED");
+    await Promise.all(open.map((s) => s.cancel()));
+    const hub = monitorStreamsOf(t.db.prisma)!;
+    await waitFor("the streams are gone", () => hub.openStreams === 0);
   });
 
   it("ends open streams when the app closes", async () => {

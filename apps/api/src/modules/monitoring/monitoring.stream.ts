@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
-import { REQUEST_ID_HEADER, isAppError, type AdvertisementMonitor, type Role } from "@firebreak/domain";
+import { AppError, REQUEST_ID_HEADER, isAppError, type AdvertisementMonitor, type Role } from "@firebreak/domain";
 import type { FleetScope } from "../fleet/fleet-scope.js";
 import type { MonitoringService } from "./monitoring.service.js";
 
@@ -42,7 +42,10 @@ export const DEFAULT_STREAM_TIMING: StreamTiming = {
 /** Tells EventSource how long to wait before reconnecting. */
 const RETRY_MS = 5_000;
 /** A client this far behind is not reading; drop it rather than buffer without limit. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** A browser needs a handful of live monitors at most; a script opening hundreds would stall the database. */
+export const MAX_STREAMS_PER_SESSION = 6;
+export const MAX_STREAMS_TOTAL = 300;
 
 // ── in-process notices, one emitter per database client (so per app and per test database)
 
@@ -148,6 +151,22 @@ export class MonitorStreams {
    * JSON errors.
    */
   async open(req: FastifyRequest, reply: FastifyReply, scope: FleetScope, advertisementId: string): Promise<void> {
+    const sessionId = req.session?.id ?? null;
+    let mine = 0;
+    let total = 0;
+    for (const ch of this.channels.values()) {
+      total += ch.subs.size;
+      for (const s of ch.subs) if (sessionId !== null && s.sessionId === sessionId) mine++;
+    }
+    if (mine >= MAX_STREAMS_PER_SESSION || total >= MAX_STREAMS_TOTAL) {
+      throw new AppError(
+        "RATE_LIMITED",
+        mine >= MAX_STREAMS_PER_SESSION
+          ? `You have ${mine} live monitors open already; close one (another tab or window) and try again.`
+          : "The server is serving as many live monitors as it can; try again shortly.",
+        { headers: { "retry-after": "15" } },
+      );
+    }
     // Read the markers before the snapshot: anything stored after them is pushed later.
     const totals = await this.svc.statusTotals(scope, advertisementId);
     const snapshot = await this.svc.advertisementMonitor(scope, advertisementId);
