@@ -4,6 +4,7 @@ import {
   connectionProfileLabels,
   exitCodeMeaning,
   type AdvertisementMonitor,
+  type CoveragePoint,
   type ClientState,
 } from "@firebreak/domain";
 import { AreaChart, BarChart } from "@mantine/charts";
@@ -112,19 +113,38 @@ export const timeLabel = (iso: string, withDay: boolean) =>
   }).format(new Date(iso));
 
 /** Coverage over time, with the 95 % line at which a deployment counts as done (G6). */
-export function CoverageChart({ monitor }: { monitor: AdvertisementMonitor }) {
-  const points = monitor.coverage;
+/** What a coverage curve shows: the advertisement's successes or the update's installations. */
+export interface CoverageCurveWords {
+  headingId: string;
+  /** Series name in the chart and the percentage column, e.g. "Compliance", "Installed". */
+  series: string;
+  countColumn: string;
+  pctColumn: string;
+  rose: string;
+  empty: string;
+}
+
+/** A cumulative coverage curve with the 95 % line (G6), a one-sentence summary and a table toggle. */
+export function CoverageCurve({
+  points,
+  bucketMinutes,
+  words,
+}: {
+  points: CoveragePoint[];
+  bucketMinutes: number | null;
+  words: CoverageCurveWords;
+}) {
   const first = points[0];
   const last = points.at(-1);
   const multiDay = !!first && !!last && Date.parse(last.at) - Date.parse(first.at) > 20 * 3600_000;
-  const data = points.map((p) => ({ at: timeLabel(p.at, multiDay), Compliance: p.pct, succeeded: p.succeeded }));
+  const data = points.map((p) => ({ at: timeLabel(p.at, multiDay), [words.series]: p.pct }));
   const summary =
     first && last
-      ? `Coverage rose from ${pct(first.pct)} at ${formatDateTime(first.at)} to ${pct(last.pct)} at ${formatDateTime(last.at)}${monitor.coverageBucketMinutes ? `, in ${monitor.coverageBucketMinutes}-minute steps` : ""}.`
-      : "No computer has reported success yet: the curve starts with the first success.";
+      ? `${words.rose} from ${pct(first.pct)} at ${formatDateTime(first.at)} to ${pct(last.pct)} at ${formatDateTime(last.at)}${bucketMinutes ? `, in ${bucketMinutes}-minute steps` : ""}.`
+      : words.empty;
   return (
-    <Card withBorder component="section" aria-labelledby="coverage-heading">
-      <Title order={2} size="h4" id="coverage-heading" mb={4}>
+    <Card withBorder component="section" aria-labelledby={words.headingId}>
+      <Title order={2} size="h4" id={words.headingId} mb={4}>
         Coverage over time
       </Title>
       <Text size="sm" mb="sm">
@@ -139,7 +159,7 @@ export function CoverageChart({ monitor }: { monitor: AdvertisementMonitor }) {
                   h={260}
                   data={data}
                   dataKey="at"
-                  series={[{ name: "Compliance", color: "green.8" }]}
+                  series={[{ name: words.series, color: "green.8" }]}
                   curveType="monotone"
                   withDots={false}
                   unit=" %"
@@ -157,8 +177,8 @@ export function CoverageChart({ monitor }: { monitor: AdvertisementMonitor }) {
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">By</Table.Th>
-                    <Table.Th scope="col">Succeeded</Table.Th>
-                    <Table.Th scope="col">Compliance</Table.Th>
+                    <Table.Th scope="col">{words.countColumn}</Table.Th>
+                    <Table.Th scope="col">{words.pctColumn}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -176,6 +196,23 @@ export function CoverageChart({ monitor }: { monitor: AdvertisementMonitor }) {
         </>
       ) : null}
     </Card>
+  );
+}
+
+export function CoverageChart({ monitor }: { monitor: AdvertisementMonitor }) {
+  return (
+    <CoverageCurve
+      points={monitor.coverage}
+      bucketMinutes={monitor.coverageBucketMinutes}
+      words={{
+        headingId: "coverage-heading",
+        series: "Compliance",
+        countColumn: "Succeeded",
+        pctColumn: "Compliance",
+        rose: "Coverage rose",
+        empty: "No computer has reported success yet: the curve starts with the first success.",
+      }}
+    />
   );
 }
 

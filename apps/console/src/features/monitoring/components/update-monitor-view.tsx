@@ -1,10 +1,10 @@
 import { COMPLIANCE_STATES, connectionProfileLabels, type UpdateMonitor } from "@firebreak/domain";
-import { AreaChart, BarChart } from "@mantine/charts";
+import { BarChart } from "@mantine/charts";
 import { Card, Grid, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { ScrollTable } from "../../../components/ui/scroll-table";
-import { formatCount, formatDateTime } from "../../../lib/format";
+import { formatCount } from "../../../lib/format";
 import { complianceStateLabels } from "../compliance-states";
-import { DataTableToggle, pct, Sized, Stat, timeLabel } from "./monitor-view";
+import { CoverageCurve, pct, Sized, Stat } from "./monitor-view";
 
 /** The headline figures of an update, large. */
 export function UpdateBigNumbers({ monitor }: { monitor: UpdateMonitor }) {
@@ -42,69 +42,19 @@ export function UpdateBigNumbers({ monitor }: { monitor: UpdateMonitor }) {
 
 /** Installed % over time, with the 95 % line (G6) and the same figures as a table. */
 export function UpdateCoverageChart({ monitor }: { monitor: UpdateMonitor }) {
-  const points = monitor.coverage;
-  const first = points[0];
-  const last = points.at(-1);
-  const multiDay = !!first && !!last && Date.parse(last.at) - Date.parse(first.at) > 20 * 3600_000;
-  const data = points.map((p) => ({ at: timeLabel(p.at, multiDay), Installed: p.pct }));
-  const summary =
-    first && last
-      ? `Installed rose from ${pct(first.pct)} at ${formatDateTime(first.at)} to ${pct(last.pct)} at ${formatDateTime(last.at)}${monitor.coverageBucketMinutes ? `, in ${monitor.coverageBucketMinutes}-minute steps` : ""}.`
-      : "No computer has reported the update installed yet: the curve starts with the first installation.";
   return (
-    <Card withBorder component="section" aria-labelledby="update-coverage-heading">
-      <Title order={2} size="h4" id="update-coverage-heading" mb={4}>
-        Coverage over time
-      </Title>
-      <Text size="sm" mb="sm">
-        {summary}
-      </Text>
-      {points.length > 1 ? (
-        <>
-          <figure style={{ margin: 0 }} aria-label={`Coverage chart. ${summary}`}>
-            <Sized height={260}>
-              {() => (
-                <AreaChart
-                  h={260}
-                  data={data}
-                  dataKey="at"
-                  series={[{ name: "Installed", color: "green.8" }]}
-                  curveType="monotone"
-                  withDots={false}
-                  unit=" %"
-                  valueFormatter={(v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))}
-                  yAxisProps={{ domain: [0, 100] }}
-                  referenceLines={[{ y: 95, label: "95 % — deployed (G6)", color: "gray.7" }]}
-                  tooltipAnimationDuration={0}
-                />
-              )}
-            </Sized>
-          </figure>
-          <DataTableToggle label="the curve as a table">
-            <ScrollTable minWidth={320} maxHeight={300} label="Coverage over time, table">
-              <Table striped verticalSpacing={2} aria-label="Coverage over time">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">By</Table.Th>
-                    <Table.Th scope="col">Installed</Table.Th>
-                    <Table.Th scope="col">Installed %</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {points.map((p) => (
-                    <Table.Tr key={p.at}>
-                      <Table.Td>{formatDateTime(p.at)}</Table.Td>
-                      <Table.Td>{formatCount(p.succeeded)}</Table.Td>
-                      <Table.Td>{pct(p.pct)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollTable>
-          </DataTableToggle>
-        </>
-      ) : null}
-    </Card>
+    <CoverageCurve
+      points={monitor.coverage}
+      bucketMinutes={monitor.coverageBucketMinutes}
+      words={{
+        headingId: "update-coverage-heading",
+        series: "Installed",
+        countColumn: "Installed",
+        pctColumn: "Installed %",
+        rose: "Installed rose",
+        empty: "No computer has reported the update installed yet: the curve starts with the first installation.",
+      }}
+    />
   );
 }
 
