@@ -141,17 +141,25 @@ async function main() {
       idempotent: false,
     });
 
-  // Zotob's Plug and Play flaw: our workstations are XP SP2 with the firewall on; judged not an emergency.
-  let c = await openCase(ids.zotob);
-  if (c) {
-    c = await act(member, c, { type: "markRelevant", evidence: "Windows 2000 servers in the branches" });
+  /** Identify: relevance, verified source files (G1, G2), then the RFC with the initial priority (G3). */
+  const identify = async (
+    c: CaseDetail,
+    evidence: string,
+    rfc: { initialPriority: string; category: string; rationale: string },
+  ) => {
+    c = await act(member, c, { type: "markRelevant", evidence });
     c = await act(member, c, {
       type: "verifySource",
       hash: HASH,
       checks: { genuine: true, virusFree: true, installsCleanly: true },
     });
-    c = await act(member, c, {
-      type: "submitRfc",
+    return act(member, c, { type: "submitRfc", ...rfc });
+  };
+
+  // Zotob's Plug and Play flaw: our workstations are XP SP2 with the firewall on; judged not an emergency.
+  let c = await openCase(ids.zotob);
+  if (c) {
+    c = await identify(c, "Windows 2000 servers in the branches", {
       initialPriority: "HIGH",
       category: "SIGNIFICANT",
       rationale: "Critical rating, but only Windows 2000 is remotely exposed here",
@@ -160,14 +168,7 @@ async function main() {
   // GDI+ JPEG: relevant, waiting in Evaluate & Plan.
   c = await openCase(ids.gdiplus);
   if (c) {
-    c = await act(member, c, { type: "markRelevant", evidence: "Office XP and 2003 on every desk" });
-    c = await act(member, c, {
-      type: "verifySource",
-      hash: HASH,
-      checks: { genuine: true, virusFree: true, installsCleanly: true },
-    });
-    c = await act(member, c, {
-      type: "submitRfc",
+    c = await identify(c, "Office XP and 2003 on every desk", {
       initialPriority: "HIGH",
       category: "SIGNIFICANT",
       rationale: "A crafted JPEG in mail or on a web page runs code",
@@ -177,14 +178,7 @@ async function main() {
   // MS03-039: superseded in practice by the next rollup; deferred.
   c = await openCase(ids.rpcss);
   if (c) {
-    c = await act(member, c, { type: "markRelevant", evidence: "RPCSS runs on every Windows machine" });
-    c = await act(member, c, {
-      type: "verifySource",
-      hash: HASH,
-      checks: { genuine: true, virusFree: true, installsCleanly: true },
-    });
-    c = await act(member, c, {
-      type: "submitRfc",
+    c = await identify(c, "RPCSS runs on every Windows machine", {
       initialPriority: "MEDIUM",
       category: "STANDARD",
       rationale: "Mitigated by the MS03-026 rollout and perimeter filtering",
@@ -203,14 +197,7 @@ async function main() {
   // Sasser: the live emergency, on the release the simulator plays (CEN0001A / CEN20001).
   c = await openCase(ids.sasser);
   if (c) {
-    c = await act(member, c, { type: "markRelevant", evidence: "LSASS is on every XP and 2000 machine" });
-    c = await act(member, c, {
-      type: "verifySource",
-      hash: HASH,
-      checks: { genuine: true, virusFree: true, installsCleanly: true },
-    });
-    c = await act(member, c, {
-      type: "submitRfc",
+    c = await identify(c, "LSASS is on every XP and 2000 machine", {
       initialPriority: "EMERGENCY",
       category: "MAJOR",
       rationale: "Sasser is spreading in the wild and hit two branches",

@@ -80,11 +80,6 @@ export const authPlugin = fp(
     });
 
     app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) {
-        request.session = await auth.resolve(token);
-        if (!request.session) clearSessionCookie(reply, request, opts.cookieSecure);
-      }
       // Only API routes are guarded; the console's static files are public. Decide on the route
       // the router matched, never on the raw URL: "/%61pi/users" and absolute-form request lines
       // reach /api routes too.
@@ -101,6 +96,13 @@ export const authPlugin = fp(
         if (!request.ingest)
           throw new AppError("UNAUTHENTICATED", "Send a valid ingest token as Authorization: Bearer <token>.");
         return;
+      }
+      // The session is looked up only where it is needed: not for the console's files, public routes
+      // or forwarders, so a static asset never costs a database round trip.
+      const sessionToken = request.cookies[SESSION_COOKIE];
+      if (sessionToken) {
+        request.session = await auth.resolve(sessionToken);
+        if (!request.session) clearSessionCookie(reply, request, opts.cookieSecure);
       }
       if (!request.session) throw new AppError("UNAUTHENTICATED", "Sign in first.");
       if (!access.includes(request.session.user.role)) {

@@ -233,16 +233,69 @@ const SERIES = [
   { name: "No status", color: "gray.5" },
 ];
 
-/** Stacked bars (succeeded / in progress / failed / no status) with the same figures as a table. */
-function Breakdown({ title, id, rows, column }: { title: string; id: string; rows: BreakdownRow[]; column: string }) {
-  const data = rows.map((r) => ({
-    label: r.label,
-    Succeeded: r.succeeded,
-    "In progress": Math.max(0, r.targeted - r.succeeded - r.failed - r.noStatus),
-    Failed: r.failed,
-    "No status": r.noStatus,
-  }));
+export interface BreakdownColumn<R> {
+  header: string;
+  cell: (row: R) => string;
+}
+
+/**
+ * Rows of a breakdown (by site, by link class) as stacked bars and as the same figures in a table.
+ * The advertisement and the update monitors differ only in their series and columns.
+ */
+export function StackedBreakdown<R extends { key: string; label: string }>({
+  title,
+  id,
+  column,
+  rows,
+  series,
+  bars,
+  columns,
+  empty,
+  note,
+  scrollMinWidth,
+}: {
+  title: string;
+  id: string;
+  column: string;
+  rows: R[];
+  series: { name: string; color: string }[];
+  bars: (row: R) => Record<string, number>;
+  columns: BreakdownColumn<R>[];
+  empty: string;
+  note?: string;
+  /** Wrap the table in a horizontally scrollable region this wide at least. */
+  scrollMinWidth?: number;
+}) {
+  const data = rows.map((r) => ({ label: r.label, ...bars(r) }));
   const height = Math.max(160, rows.length * 34 + 60);
+  const table = (
+    <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-labelledby={id}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">{column}</Table.Th>
+          {columns.map((c) => (
+            <Table.Th key={c.header} scope="col" ta="right">
+              {c.header}
+            </Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.key}>
+            <Table.Th scope="row" fw={600}>
+              {r.label}
+            </Table.Th>
+            {columns.map((c) => (
+              <Table.Td key={c.header} ta="right">
+                {c.cell(r)}
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
   return (
     <Card withBorder component="section" aria-labelledby={id}>
       <Title order={2} size="h4" id={id} mb="sm">
@@ -250,10 +303,15 @@ function Breakdown({ title, id, rows, column }: { title: string; id: string; row
       </Title>
       {rows.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No targeted computer yet.
+          {empty}
         </Text>
       ) : (
         <Stack gap="sm">
+          {note ? (
+            <Text size="xs" c="dimmed">
+              {note}
+            </Text>
+          ) : null}
           <div aria-hidden>
             <Sized height={height}>
               {() => (
@@ -263,7 +321,7 @@ function Breakdown({ title, id, rows, column }: { title: string; id: string; row
                   dataKey="label"
                   orientation="vertical"
                   type="stacked"
-                  series={SERIES}
+                  series={series}
                   withLegend
                   yAxisProps={{ width: 90 }}
                   tooltipAnimationDuration={0}
@@ -272,45 +330,45 @@ function Breakdown({ title, id, rows, column }: { title: string; id: string; row
               )}
             </Sized>
           </div>
-          <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-labelledby={id}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{column}</Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Targeted
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Succeeded
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Failed
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  No status
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Compliance
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => (
-                <Table.Tr key={r.key}>
-                  <Table.Th scope="row" fw={600}>
-                    {r.label}
-                  </Table.Th>
-                  <Table.Td ta="right">{formatCount(r.targeted)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(r.succeeded)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(r.failed)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(r.noStatus)}</Table.Td>
-                  <Table.Td ta="right">{pct(r.compliancePct)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          {scrollMinWidth ? (
+            <ScrollTable minWidth={scrollMinWidth} label={`${title}, table`}>
+              {table}
+            </ScrollTable>
+          ) : (
+            table
+          )}
         </Stack>
       )}
     </Card>
+  );
+}
+
+const ADVERTISEMENT_COLUMNS: BreakdownColumn<BreakdownRow>[] = [
+  { header: "Targeted", cell: (r) => formatCount(r.targeted) },
+  { header: "Succeeded", cell: (r) => formatCount(r.succeeded) },
+  { header: "Failed", cell: (r) => formatCount(r.failed) },
+  { header: "No status", cell: (r) => formatCount(r.noStatus) },
+  { header: "Compliance", cell: (r) => pct(r.compliancePct) },
+];
+
+/** Stacked bars (succeeded / in progress / failed / no status) with the same figures as a table. */
+function Breakdown({ title, id, rows, column }: { title: string; id: string; rows: BreakdownRow[]; column: string }) {
+  return (
+    <StackedBreakdown
+      title={title}
+      id={id}
+      column={column}
+      rows={rows}
+      series={SERIES}
+      bars={(r) => ({
+        Succeeded: r.succeeded,
+        "In progress": Math.max(0, r.targeted - r.succeeded - r.failed - r.noStatus),
+        Failed: r.failed,
+        "No status": r.noStatus,
+      })}
+      columns={ADVERTISEMENT_COLUMNS}
+      empty="No targeted computer yet."
+    />
   );
 }
 

@@ -1,10 +1,8 @@
 import { COMPLIANCE_STATES, connectionProfileLabels, type UpdateMonitor } from "@firebreak/domain";
-import { BarChart } from "@mantine/charts";
 import { Card, Grid, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { ScrollTable } from "../../../components/ui/scroll-table";
 import { formatCount } from "../../../lib/format";
 import { complianceStateLabels } from "../compliance-states";
-import { CoverageCurve, pct, Sized, Stat } from "./monitor-view";
+import { CoverageCurve, pct, Stat, StackedBreakdown, type BreakdownColumn } from "./monitor-view";
 
 /** The headline figures of an update, large. */
 export function UpdateBigNumbers({ monitor }: { monitor: UpdateMonitor }) {
@@ -76,6 +74,14 @@ const SERIES = [
   { name: "Other", color: "gray.5" },
 ];
 
+const UPDATE_COLUMNS: BreakdownColumn<UpdateBreakdownRow>[] = [
+  { header: "Applicable", cell: (r) => formatCount(r.applicable) },
+  { header: "Installed", cell: (r) => formatCount(r.installed) },
+  { header: "Required", cell: (r) => formatCount(r.required) },
+  { header: "Failed", cell: (r) => formatCount(r.failed) },
+  { header: "Installed %", cell: (r) => pct(r.installedPct) },
+];
+
 /** Stacked bars of the applicable computers (installed / required / failed / other) and the same figures as a table. */
 function UpdateBreakdown({
   title,
@@ -88,87 +94,24 @@ function UpdateBreakdown({
   rows: UpdateBreakdownRow[];
   column: string;
 }) {
-  const data = rows.map((r) => ({
-    label: r.label,
-    Installed: r.installed,
-    Required: r.required,
-    Failed: r.failed,
-    Other: Math.max(0, r.applicable - r.installed - r.required - r.failed),
-  }));
-  const height = Math.max(160, rows.length * 34 + 60);
   return (
-    <Card withBorder component="section" aria-labelledby={id}>
-      <Title order={2} size="h4" id={id} mb="sm">
-        {title}
-      </Title>
-      {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No computer has a compliance row yet.
-        </Text>
-      ) : (
-        <Stack gap="sm">
-          <Text size="xs" c="dimmed">
-            Applicable computers; “Other” is rolled back or unknown.
-          </Text>
-          <div aria-hidden>
-            <Sized height={height}>
-              {() => (
-                <BarChart
-                  h={height}
-                  data={data}
-                  dataKey="label"
-                  orientation="vertical"
-                  type="stacked"
-                  series={SERIES}
-                  withLegend
-                  yAxisProps={{ width: 90 }}
-                  tooltipAnimationDuration={0}
-                  barChartProps={{ accessibilityLayer: false }}
-                />
-              )}
-            </Sized>
-          </div>
-          <ScrollTable minWidth={420} label={`${title}, table`}>
-            <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-labelledby={id}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{column}</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Applicable
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Installed
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Required
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Failed
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Installed %
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((r) => (
-                  <Table.Tr key={r.key}>
-                    <Table.Th scope="row" fw={600}>
-                      {r.label}
-                    </Table.Th>
-                    <Table.Td ta="right">{formatCount(r.applicable)}</Table.Td>
-                    <Table.Td ta="right">{formatCount(r.installed)}</Table.Td>
-                    <Table.Td ta="right">{formatCount(r.required)}</Table.Td>
-                    <Table.Td ta="right">{formatCount(r.failed)}</Table.Td>
-                    <Table.Td ta="right">{pct(r.installedPct)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollTable>
-        </Stack>
-      )}
-    </Card>
+    <StackedBreakdown
+      title={title}
+      id={id}
+      column={column}
+      rows={rows}
+      series={SERIES}
+      bars={(r) => ({
+        Installed: r.installed,
+        Required: r.required,
+        Failed: r.failed,
+        Other: Math.max(0, r.applicable - r.installed - r.required - r.failed),
+      })}
+      columns={UPDATE_COLUMNS}
+      empty="No computer has a compliance row yet."
+      note="Applicable computers; “Other” is rolled back or unknown."
+      scrollMinWidth={420}
+    />
   );
 }
 
