@@ -27,6 +27,9 @@ const env = {
   HOST: "127.0.0.1",
   NODE_ENV: "production",
   FORCE_COLOR: "0",
+  // Specs post hours of simulated status in seconds: every batch with program results evaluates
+  // the automatic halt rules (in production at most one evaluation per rule per 10 s).
+  HALT_RULE_MIN_INTERVAL_SECONDS: "0",
 };
 
 /** Output of the steps and the server goes to the log file only. */

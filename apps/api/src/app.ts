@@ -22,6 +22,16 @@ import { casesRoutes } from "./modules/cases/cases.routes.js";
 import { policyRoutes } from "./modules/policy/policy.routes.js";
 import { emergenciesRoutes } from "./modules/emergencies/emergencies.routes.js";
 import { oobRoutes } from "./modules/oob/oob.routes.js";
+import { rollbacksRoutes } from "./modules/rollbacks/rollbacks.routes.js";
+import { haltsRoutes } from "./modules/halts/halts.routes.js";
+import { haltRulesPlugin, type HaltRulesOptions } from "./modules/halts/halt-rules.plugin.js";
+import { drillsRoutes, type DrillsRoutesOptions } from "./modules/drills/drills.routes.js";
+import { sandboxWriteGuardPlugin } from "./modules/drills/sandbox-guard.plugin.js";
+import {
+  caseForecastRoutes,
+  forecastsRoutes,
+  type ForecastsRoutesOptions,
+} from "./modules/forecasts/forecasts.routes.js";
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
@@ -40,6 +50,12 @@ export interface AppOptions {
   /** Directory of the built console to serve; omitted in API-only tests. */
   consoleDist?: string;
   logger?: FastifyServerOptions["logger"];
+  /** Fire drills: the clock they run on and whether the player runs on a timer (tests drive it). */
+  drills?: DrillsRoutesOptions;
+  /** What-if forecasts: how many compute at once and how many may wait (issue #7). */
+  forecasts?: ForecastsRoutesOptions;
+  /** Automatic halt rules: the sweep interval (off unless set) and the per-rule throttle. */
+  haltRules?: HaltRulesOptions;
 }
 
 /** The whole API as one Fastify instance. Never listens: server.ts does, tests use inject(). */
@@ -87,6 +103,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     cookieSecure,
   });
 
+  // Refuses writes to the sandbox fleet of a drill that has ended (its report's evidence).
+  await app.register(sandboxWriteGuardPlugin);
+
   await app.register(healthRoutes, { prefix: "/api/health", version: API_VERSION });
   await app.register(authRoutes, { prefix: "/api/auth", cookieSecure });
   await app.register(usersRoutes, { prefix: "/api/users" });
@@ -94,12 +113,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(fleetRoutes, { prefix: "/api/fleets" });
   await app.register(distributionRoutes, { prefix: "/api/fleets" });
   await app.register(monitoringRoutes, { prefix: "/api/fleets" });
+  await app.register(haltRulesPlugin, opts.haltRules ?? {});
+  await app.register(haltsRoutes, { prefix: "/api/fleets" });
   await app.register(ingestTokenRoutes, { prefix: "/api/fleets" });
   await app.register(ingestRoutes, { prefix: "/api/ingest" });
   await app.register(updatesRoutes, { prefix: "/api/updates" });
   await app.register(casesRoutes, { prefix: "/api/cases" });
   await app.register(emergenciesRoutes, { prefix: "/api/emergencies" });
   await app.register(oobRoutes, { prefix: "/api/oob-tasks" });
+  await app.register(rollbacksRoutes, { prefix: "/api/rollbacks" });
+  await app.register(drillsRoutes, { prefix: "/api/drills", ...opts.drills });
+  await app.register(forecastsRoutes, { prefix: "/api/fleets", ...opts.forecasts });
+  await app.register(caseForecastRoutes, { prefix: "/api/cases" });
   await app.register(policyRoutes, { prefix: "/api/priority-policy" });
 
   if (opts.consoleDist) await app.register(consoleStaticPlugin, { root: opts.consoleDist });

@@ -59,6 +59,10 @@ export const EnvSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   AUTO_MIGRATE: bool.default(true),
+  /** How often every armed automatic halt rule is evaluated (seconds); 0 switches the sweep off. */
+  HALT_RULE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** At most one evaluation of a rule per this many seconds when status batches arrive (the sweep catches the rest). */
+  HALT_RULE_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   CONSOLE_DIST: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;

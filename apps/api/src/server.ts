@@ -40,6 +40,10 @@ async function main() {
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     consoleDist: existsSync(consoleDist) ? consoleDist : undefined,
     logger: { level: env.LOG_LEVEL },
+    haltRules: {
+      sweepSeconds: env.HALT_RULE_SWEEP_SECONDS,
+      minIntervalSeconds: env.HALT_RULE_MIN_INTERVAL_SECONDS,
+    },
   });
 
   // In-flight requests finish, then the database closes (app onClose hook).

@@ -75,11 +75,33 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                   },
                 },
                 {
+                  path: "rollbacks",
+                  lazy: async () => {
+                    const { rollbacksLoader, RollbacksRoute } = await import("./routes/rollbacks");
+                    return { loader: rollbacksLoader(queryClient), Component: RollbacksRoute };
+                  },
+                },
+                {
+                  path: "rollbacks/:rollbackId",
+                  lazy: async () => {
+                    const { rollbackLoader, RollbackRoute } = await import("./routes/rollback");
+                    return { loader: rollbackLoader(queryClient), Component: RollbackRoute };
+                  },
+                },
+                {
                   path: "deployments/:advertisementId",
                   lazy: async () => {
                     const { deploymentMonitorLoader, DeploymentMonitorRoute } =
                       await import("./routes/deployment-monitor");
                     return { loader: deploymentMonitorLoader(queryClient), Component: DeploymentMonitorRoute };
+                  },
+                },
+                {
+                  // The what-if forecast of an advertisement (?forecast=<id>, ?case=<case id>).
+                  path: "deployments/:advertisementId/forecast",
+                  lazy: async () => {
+                    const { forecastLoader, ForecastRoute } = await import("./routes/forecast");
+                    return { loader: forecastLoader(queryClient), Component: ForecastRoute };
                   },
                 },
                 // Sites & senders (the SMS distribution model), loaded on first use.
@@ -154,6 +176,27 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                   },
                 },
                 { path: "drills", loader: drillsLoader(queryClient), Component: DrillsRoute },
+                {
+                  path: "drills/trends",
+                  lazy: async () => {
+                    const { drillTrendsLoader, DrillTrendsRoute } = await import("./routes/drill-trends");
+                    return { loader: drillTrendsLoader(queryClient), Component: DrillTrendsRoute };
+                  },
+                },
+                {
+                  path: "drills/:drillId",
+                  lazy: async () => {
+                    const { drillLoader, DrillRoute } = await import("./routes/drill");
+                    return { loader: drillLoader(queryClient), Component: DrillRoute };
+                  },
+                },
+                {
+                  path: "drills/:drillId/report",
+                  lazy: async () => {
+                    const { drillReportLoader, DrillReportRoute } = await import("./routes/drill-report");
+                    return { loader: drillReportLoader(queryClient), Component: DrillReportRoute };
+                  },
+                },
                 // The larger screens load on first use (code is fetched in parallel with the data).
                 {
                   path: "audit",

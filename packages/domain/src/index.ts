@@ -9,3 +9,8 @@ export * from "./fleet/fleet-api.schemas.js";
 export * from "./process/index.js";
 export * from "./process-api/process-api.schemas.js";
 export * from "./monitoring/monitoring.schemas.js";
+export * from "./halt/index.js";
+export * from "./forecast/forecast.schemas.js";
+export * from "./forecast/forecast-api.schemas.js";
+export * from "./drills/index.js";
+export * from "./rollback/index.js";

@@ -1,15 +1,18 @@
 import {
   AdvertFlags,
+  EXIT_CODES,
   KB_PER_SECOND_PER_KBPS,
   ProgramFlags,
   STATUS_MESSAGE_IDS,
   addressTypeForSender,
   isMandatory,
   mandatoryRunDecision,
+  noLocalDpModeOf,
   sendingPriorityOfAdvert,
   transferSeconds,
   type Address,
   type Advertisement,
+  type Collection,
   type ComplianceState,
   type ConnectionProfile,
   type ContentSource,
@@ -22,7 +25,7 @@ import {
 } from "@firebreak/domain";
 import { EventQueue } from "./event-queue.js";
 import { DEFAULT_CLIENT_LINK_KBPS, defaultPowerProfile, type FleetDescription } from "./fleet.js";
-import { standardOutcomeModel, type OutcomeModel } from "./outcomes.js";
+import { UPDATE_NOT_INSTALLED_EXIT_CODE, standardOutcomeModel, type OutcomeModel } from "./outcomes.js";
 import { PowerModel } from "./power.js";
 import { hash32, hashFloat, seedFromString } from "./prng.js";
 
@@ -36,6 +39,10 @@ import { hash32, hashFloat, seedFromString } from "./prng.js";
  * (time, insertion order). Machines are never polled minute by minute: their on-line intervals
  * and policy polls are computed arithmetically (PowerModel, poll phase), so each client costs a
  * handful of events per advertisement.
+ *
+ * Updates: the engine knows which computers have each update (installed by a run here, or given
+ * by `installedUpdates` / `setInstalled`), so a ROLLBACK program removes it only where it is; a
+ * bad update (`degradeAfterMs` from the outcome model) takes a machine off-line for good.
  *
  * Determinism: every random choice is a hash of (seed, entity, purpose), never a shared stream,
  * so the output depends only on the inputs — not on how `advance()` calls are chunked.
@@ -59,11 +66,21 @@ export interface SimulationOptions {
   siteProcessingMinutes?: number;
   /** Delay between a client event and its status upload, minutes. Default 1–5. */
   statusUploadMinutes?: { min: number; max: number };
-  /** Emit a REQUIRED compliance row per targeted computer and update at the advertisement's start. Default true. */
+  /** Emit a REQUIRED compliance row per targeted computer and update at the advertisement's start (not for rollbacks). Default true. */
   emitRequiredCompliance?: boolean;
+  /**
+   * Updates already on computers at the start, by update id: the resource ids that have them (see
+   * `setInstalled`). A rollback finds them; nothing is reported for them.
+   */
+  installedUpdates?: Readonly<Record<string, readonly number[]>>;
   /** Called every `progressEveryEvents` events and at the end of each `advance`. */
   onProgress?: (p: SimProgress) => void;
   progressEveryEvents?: number;
+  /**
+   * Build status messages and compliance rows, REQUIRED rows included (default true). A forecast
+   * that only reads `advertisementTargets` turns it off: the clients behave the same, nothing is reported.
+   */
+  emitReports?: boolean;
 }
 
 export interface SimProgress {
@@ -146,6 +163,22 @@ export interface AdvertisementProgress {
   byStage: Record<ClientStage, number>;
 }
 
+/** Per-target state of one advertisement, in target order. */
+export interface AdvertisementTargets {
+  resourceIds: Int32Array;
+  /** Index into CLIENT_STAGES. */
+  stages: Uint8Array;
+  /** Epoch ms of the successful run's end; NaN if it has not succeeded. */
+  succeededAt: Float64Array;
+  /**
+   * Per target standing for others (`represents` w) on a shared DP or branch link: how much later
+   * than its own the last of the w downloads it stands for ends, (w − 1) × its transfer; else 0.
+   */
+  chunkSpanMs: Float64Array;
+  /** Per target running the program from the DP: when it has read the files over the link (NaN otherwise). */
+  runContentEndsAt: Float64Array;
+}
+
 export interface SimStats {
   simTime: string;
   eventsProcessed: number;
@@ -155,6 +188,14 @@ export interface SimStats {
   dpInstalled: number;
   stalledTransfers: number;
   unroutableHops: number;
+  /** Machines off-line for good after a bad update, as of now. */
+  degradedMachines: number;
+}
+
+export interface DegradedMachine {
+  resourceId: number;
+  /** When it went down for good (ISO); may be after `now` (it crashes at its next restart). */
+  since: string;
 }
 
 const EV = {
@@ -171,6 +212,7 @@ const EV = {
   EMIT: 11,
   CONTROL: 12,
   REQUIRED_ROWS: 13,
+  DEGRADE: 14,
 } as const;
 
 const MIN = 60_000;
@@ -207,6 +249,8 @@ interface PkgRt {
 interface ProgRt {
   program: Program;
   flags: number;
+  /** The flags last asked for (`setProgramFlags` takes effect at its time). */
+  requestedFlags: number;
   disabledSince: number;
 }
 
@@ -223,8 +267,24 @@ interface AdvRt {
   stage: Uint8Array;
   contentSource: Uint8Array;
   extraRunMs: Float64Array;
+  /** Per target: see AdvertisementTargets.chunkSpanMs and runContentEndsAt. */
+  chunkSpanMs: Float64Array;
+  runContentEndsAt: Float64Array;
   exitCode: Int32Array;
   endMessageId: Uint16Array;
+  /** Per target, when its run ended in success (NaN until then). */
+  succeededAt: Float64Array;
+  /** Per target, RUN_* bits about the current run. */
+  runFlags: Uint8Array;
+  /** Per target whose run will degrade the machine: ms from the run's end. */
+  degradeAfter: Map<number, number>;
+  /** Per target that crashes at the restart after a 3010: when its last reports are out. */
+  degradeAtRestart: Map<number, number>;
+  /**
+   * Per target whose exit-0 install will crash it (a DEGRADE event is queued): when its last
+   * reports are out. Not cleared by a later run: the update it installed is what crashes it.
+   */
+  degradePending: Map<number, number>;
   presentMs: number;
   mandatoryAtMs: number;
   expiresMs: number;
@@ -248,9 +308,17 @@ interface Transfer {
 
 type Pending =
   | { k: 0; c: number; adv: number; messageId: number; time: number; exitCode: number | undefined }
-  | { k: 1; c: number; pkg: number; state: ComplianceState; time: number };
+  | { k: 1; c: number; updateIds: readonly string[]; state: ComplianceState; time: number };
 
-type Control = { kind: "PROGRAM_FLAGS"; prog: ProgRt; flags: number };
+/** The run changes nothing: a rollback that checked first and found the update absent. */
+const RUN_NO_CHANGE = 1;
+
+type Control =
+  | { kind: "PROGRAM_FLAGS"; prog: ProgRt; flags: number }
+  /** A distribution point fails or comes back (an outage; see `setDistributionPointDown`). */
+  | { kind: "DP_OUTAGE"; dp: number; down: boolean }
+  /** Every sender address between two sites fails or comes back (see `setLinkDown`). */
+  | { kind: "LINK_OUTAGE"; addrs: number[]; down: boolean };
 
 export class Simulation {
   readonly seed: number;
@@ -266,6 +334,7 @@ export class Simulation {
   private readonly emitRequired: boolean;
   private readonly onProgress: ((p: SimProgress) => void) | undefined;
   private readonly progressEvery: number;
+  private readonly emitReports: boolean;
 
   private readonly q = new EventQueue(1 << 16);
   private readonly power: PowerModel;
@@ -290,6 +359,14 @@ export class Simulation {
   private readonly dpCapacity: Float64Array;
   private readonly dpContentLink: Float64Array;
   private readonly dpBusyUntil: Float64Array;
+  /** Outages: 1 = the DP is down (serves and receives no content). */
+  private readonly dpOut: Uint8Array;
+  /** Bumped when a DP goes down: a content copy scheduled before is lost. */
+  private readonly dpEpoch: Int32Array;
+  /** The DP epoch each scheduled copy belongs to, by `pkgIdx * nDps + dp`. */
+  private readonly copyEpoch = new Map<number, number>();
+  /** Clients waiting for a DP that is down (no other DP they may use): [advert, target, …]. */
+  private readonly dpOutWaiters = new Map<number, number[]>();
 
   // Boundaries
   private readonly boundaryIdx = new Map<string, number>();
@@ -306,6 +383,12 @@ export class Simulation {
   private readonly addrQueue: Transfer[][];
   private readonly addrBusy: Uint8Array;
   private readonly addrCurrent: Int32Array;
+  /** Outages: 1 = the link behind the address is down (no transfer until it is back). */
+  private readonly addrOut: Uint8Array;
+  /** Bumped when a link goes down: the ADDRESS_DONE of the interrupted transfer is ignored. */
+  private readonly addrEpoch: Int32Array;
+  /** Advertisement hops waiting for a link to come back: [advert, destination site, …] per address. */
+  private readonly addrHeldAdverts: number[][];
 
   // Computers
   private readonly n: number;
@@ -316,13 +399,20 @@ export class Simulation {
   private readonly cLinkKbps: Float64Array;
   private readonly cKey: Uint32Array;
   private readonly cPhase: Float64Array;
+  /** How many computers each one stands for on shared DP capacity and branch links (forecast sampling). */
+  private readonly cRepresents: Float64Array;
   private readonly resourceIdx = new Map<number, number>();
+  /** Which computers have each update (index = computer), by update id. */
+  private readonly present = new Map<string, Uint8Array>();
+  /** Computers that degraded, in the order it was decided. */
+  private readonly degraded: number[] = [];
 
   // Workload
   private readonly packages: PkgRt[] = [];
   private readonly packageIdx = new Map<string, number>();
   private readonly programs = new Map<string, ProgRt>();
   private readonly adverts: AdvRt[] = [];
+  private readonly collections: Collection[];
   private readonly advertIdx = new Map<string, number>();
   private readonly jobs: DistJob[] = [];
   private readonly transfers: Transfer[] = [];
@@ -350,9 +440,10 @@ export class Simulation {
     this.processingMs = (opts.siteProcessingMinutes ?? 5) * MIN;
     this.uploadMin = (opts.statusUploadMinutes?.min ?? 1) * MIN;
     this.uploadMax = (opts.statusUploadMinutes?.max ?? 5) * MIN;
-    this.emitRequired = opts.emitRequiredCompliance ?? true;
+    this.emitRequired = (opts.emitRequiredCompliance ?? true) && (opts.emitReports ?? true);
     this.onProgress = opts.onProgress;
     this.progressEvery = opts.progressEveryEvents ?? 100_000;
+    this.emitReports = opts.emitReports ?? true;
     this.clock = toMs(opts.startTime);
     const fleet = opts.fleet;
     const linkDefaults = { ...DEFAULT_CLIENT_LINK_KBPS, ...opts.clientLinkKbps };
@@ -380,6 +471,8 @@ export class Simulation {
     this.dpCapacity = Float64Array.from(dps, (d) => d.capacityKbps ?? this.dpCapacityKbps);
     this.dpContentLink = Float64Array.from(dps, (d) => d.contentLinkKbps ?? 0);
     this.dpBusyUntil = new Float64Array(dps.length).fill(Number.NEGATIVE_INFINITY);
+    this.dpOut = new Uint8Array(dps.length);
+    this.dpEpoch = new Int32Array(dps.length);
     this.siteDps = Array.from({ length: ns }, () => []);
     this.siteLanDps = Array.from({ length: ns }, () => []);
     this.siteDp = new Int32Array(ns).fill(-1);
@@ -431,6 +524,9 @@ export class Simulation {
     this.addrQueue = this.addresses.map(() => []);
     this.addrBusy = new Uint8Array(this.addresses.length);
     this.addrCurrent = new Int32Array(this.addresses.length).fill(-1);
+    this.addrOut = new Uint8Array(this.addresses.length);
+    this.addrEpoch = new Int32Array(this.addresses.length);
+    this.addrHeldAdverts = this.addresses.map(() => []);
 
     // Computers
     const n = fleet.computers.length;
@@ -442,6 +538,7 @@ export class Simulation {
     this.cLinkKbps = new Float64Array(n);
     this.cKey = new Uint32Array(n);
     this.cPhase = new Float64Array(n);
+    this.cRepresents = new Float64Array(n);
     this.power = new PowerModel(this.seed, n);
     fleet.computers.forEach((c, i) => {
       const site = this.siteIdx.get(c.siteCode);
@@ -456,10 +553,14 @@ export class Simulation {
       this.cLinkKbps[i] = c.linkKbps ?? linkDefaults[c.connectionProfile];
       this.cKey[i] = c.resourceId >>> 0;
       this.cPhase[i] = hashFloat(this.seed, c.resourceId, 0x504f4c4c) * this.pollMs;
+      this.cRepresents[i] = c.represents ?? 1;
       const power = c.power ?? { profile: defaultPowerProfile(c) };
       const offset = fleet.sites[site]?.utcOffsetMinutes ?? 0;
       this.power.set(i, power.profile, c.resourceId, power.offUntil ? Date.parse(power.offUntil) : null, offset);
     });
+    this.collections = [...fleet.collections];
+    for (const [updateId, resourceIds] of Object.entries(opts.installedUpdates ?? {}))
+      this.setInstalled(updateId, resourceIds);
   }
 
   /** Current simulated time, epoch ms. */
@@ -505,8 +606,79 @@ export class Simulation {
     this.programs.set(key, {
       program,
       flags: program.programFlags,
+      requestedFlags: program.programFlags >>> 0,
       disabledSince: disabled ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
     });
+  }
+
+  /**
+   * Adds a collection the fleet did not have (e.g. one built in Firebreak from status data);
+   * members the fleet does not know are ignored.
+   */
+  addCollection(collection: Collection): void {
+    if (this.collections.some((c) => c.collectionId === collection.collectionId))
+      throw new Error(`Collection ${collection.collectionId} already added`);
+    this.collections.push(collection);
+  }
+
+  hasPackage(packageId: string): boolean {
+    return this.packageIdx.has(packageId);
+  }
+
+  hasProgram(packageId: string, programName: string): boolean {
+    return this.programs.has(`${packageId}|${programName}`);
+  }
+
+  hasAdvertisement(advertisementId: string): boolean {
+    return this.advertIdx.has(advertisementId);
+  }
+
+  hasCollection(collectionId: string): boolean {
+    return this.collections.some((c) => c.collectionId === collectionId);
+  }
+
+  /**
+   * Says which computers have an update now (`installed: false` removes it), e.g. machines that
+   * applied it before the simulation started. With `report`, each computer reports the new state
+   * (INSTALLED / ROLLED_BACK) like after a run.
+   */
+  setInstalled(
+    updateId: string,
+    resourceIds: readonly number[],
+    opts: { installed?: boolean; report?: boolean } = {},
+  ): void {
+    const installed = opts.installed ?? true;
+    const list = this.presenceOf(updateId);
+    const updateIds = [updateId];
+    for (const r of resourceIds) {
+      const i = this.resourceIdx.get(r);
+      if (i === undefined) throw new Error(`Unknown resource ${r}`);
+      list[i] = installed ? 1 : 0;
+      if (opts.report) this.emitCompliance(i, updateIds, installed ? "INSTALLED" : "ROLLED_BACK", this.clock);
+    }
+  }
+
+  isUpdatePresent(updateId: string, resourceId: number): boolean {
+    const i = this.resourceIdx.get(resourceId);
+    if (i === undefined) throw new Error(`Unknown resource ${resourceId}`);
+    return this.present.get(updateId)?.[i] === 1;
+  }
+
+  /** Resource ids of the computers that have the update now. */
+  listInstalled(updateId: string): number[] {
+    const list = this.present.get(updateId);
+    const out: number[] = [];
+    if (!list) return out;
+    for (let i = 0; i < this.n; i++) if (list[i]) out.push(this.fleet.computers[i]?.resourceId as number);
+    return out;
+  }
+
+  /** Machines a bad update took down for good, in the order it happened. */
+  listDegradedMachines(): DegradedMachine[] {
+    return this.degraded.map((i) => ({
+      resourceId: this.fleet.computers[i]?.resourceId as number,
+      since: iso(this.power.downSince(i)),
+    }));
   }
 
   /**
@@ -591,8 +763,15 @@ export class Simulation {
       stage: new Uint8Array(nt),
       contentSource: new Uint8Array(nt),
       extraRunMs: new Float64Array(nt),
+      chunkSpanMs: new Float64Array(nt),
+      runContentEndsAt: new Float64Array(nt).fill(Number.NaN),
       exitCode: new Int32Array(nt),
       endMessageId: new Uint16Array(nt),
+      succeededAt: new Float64Array(nt).fill(Number.NaN),
+      runFlags: new Uint8Array(nt),
+      degradeAfter: new Map(),
+      degradeAtRestart: new Map(),
+      degradePending: new Map(),
       presentMs,
       // ONUSERLOGON/LOGOFF are approximated as "at the next opportunity" like IMMEDIATE.
       mandatoryAtMs: immediate
@@ -606,7 +785,8 @@ export class Simulation {
     this.adverts.push(rt);
     const origin = this.siteIdx.get(advert.advertisementId.slice(0, 3)) ?? this.roots[0] ?? 0;
     this.q.push(this.clock, EV.ADVERT_AT_SITE, rt.idx, origin);
-    if (this.emitRequired && rt.pkg.pkg.updateIds.length > 0)
+    // A rollback does not make the update required.
+    if (this.emitRequired && rt.pkg.pkg.updateIds.length > 0 && prog.program.kind !== "ROLLBACK")
       this.q.push(Math.max(this.clock, presentMs), EV.REQUIRED_ROWS, rt.idx, 0);
   }
 
@@ -617,6 +797,7 @@ export class Simulation {
   setProgramFlags(packageId: string, programName: string, programFlags: number, at?: number | string | Date): void {
     const prog = this.programs.get(`${packageId}|${programName}`);
     if (!prog) throw new Error(`Unknown program ${packageId}|${programName}`);
+    prog.requestedFlags = programFlags >>> 0;
     this.controls.push({ kind: "PROGRAM_FLAGS", prog, flags: programFlags >>> 0 });
     this.q.push(
       Math.max(this.clock, at === undefined ? this.clock : toMs(at)),
@@ -624,6 +805,73 @@ export class Simulation {
       this.controls.length - 1,
       0,
     );
+  }
+
+  /** A program's flags as last set (by `addProgram` or `setProgramFlags`, even if not yet in effect). */
+  getProgramFlags(packageId: string, programName: string): number {
+    const prog = this.programs.get(`${packageId}|${programName}`);
+    if (!prog) throw new Error(`Unknown program ${packageId}|${programName}`);
+    return prog.requestedFlags;
+  }
+
+  /**
+   * A distribution point fails (`down: true`) or comes back, at `at` (default now); without
+   * `serverName`, the site's main DP. While down it serves and receives no content (its packages
+   * report FAILED): a client that would use it takes another DP of the site, else — when the
+   * advertisement lets clients without a local DP download or run from a remote one
+   * (RemoteClientFlags) — the nearest DP up the hierarchy, else it waits for the DP. It comes back
+   * with an empty content share: the site copies every package it should hold again.
+   */
+  setDistributionPointDown(
+    siteCode: string,
+    down: boolean,
+    opts: { serverName?: string; at?: number | string | Date } = {},
+  ): void {
+    const s = this.siteIdx.get(siteCode);
+    if (s === undefined) throw new Error(`Unknown site ${siteCode}`);
+    const dp =
+      opts.serverName === undefined
+        ? (this.siteDp[s] as number)
+        : this.dpServer.findIndex((n, k) => n === opts.serverName && this.dpSite[k] === s);
+    if (dp < 0)
+      throw new Error(`No distribution point ${opts.serverName ?? ""} at site ${siteCode}`.replace("  ", " "));
+    this.controls.push({ kind: "DP_OUTAGE", dp, down });
+    this.q.push(this.controlTime(opts.at), EV.CONTROL, this.controls.length - 1, 0);
+  }
+
+  /**
+   * The link between two sites fails (`down: true`) or comes back, at `at` (default now): every
+   * sender address between them, both ways. A transfer under way is interrupted and sent again
+   * from the start when the link is back; queued packages and advertisements wait for it. Another
+   * address to the same site (a lower-priority one) stands in while it is down.
+   */
+  setLinkDown(siteCode: string, destSiteCode: string, down: boolean, at?: number | string | Date): void {
+    const s = this.siteIdx.get(siteCode);
+    const d = this.siteIdx.get(destSiteCode);
+    if (s === undefined) throw new Error(`Unknown site ${siteCode}`);
+    if (d === undefined) throw new Error(`Unknown site ${destSiteCode}`);
+    const addrs = [...(this.addrByPair.get(`${s}>${d}`) ?? []), ...(this.addrByPair.get(`${d}>${s}`) ?? [])];
+    if (addrs.length === 0) throw new Error(`No sender address between ${siteCode} and ${destSiteCode}`);
+    this.controls.push({ kind: "LINK_OUTAGE", addrs, down });
+    this.q.push(this.controlTime(at), EV.CONTROL, this.controls.length - 1, 0);
+  }
+
+  isDistributionPointDown(serverName: string): boolean {
+    const k = this.dpServer.indexOf(serverName);
+    if (k < 0) throw new Error(`Unknown distribution point ${serverName}`);
+    return this.dpOut[k] === 1;
+  }
+
+  /** Whether every sender address between the two sites (either way) is down. */
+  isLinkDown(siteCode: string, destSiteCode: string): boolean {
+    const s = this.siteIdx.get(siteCode);
+    const d = this.siteIdx.get(destSiteCode);
+    const addrs = [...(this.addrByPair.get(`${s}>${d}`) ?? []), ...(this.addrByPair.get(`${d}>${s}`) ?? [])];
+    return addrs.length > 0 && addrs.every((k) => this.addrOut[k] === 1);
+  }
+
+  private controlTime(at: number | string | Date | undefined): number {
+    return Math.max(this.clock, at === undefined ? this.clock : toMs(at));
   }
 
   // ---------------------------------------------------------------- running
@@ -689,6 +937,20 @@ export class Simulation {
     return this.power.nextOnline(i, toMs(time));
   }
 
+  /** Each target's stage now and when it succeeded, in target order (copies; for forecasts and tests). */
+  advertisementTargets(advertisementId: string): AdvertisementTargets {
+    const a = this.advertIdx.get(advertisementId);
+    if (a === undefined) throw new Error(`Unknown advertisement ${advertisementId}`);
+    const rt = this.adverts[a] as AdvRt;
+    return {
+      resourceIds: Int32Array.from(rt.targets, (i) => this.fleet.computers[i]?.resourceId ?? 0),
+      stages: rt.stage.slice(),
+      succeededAt: rt.succeededAt.slice(),
+      chunkSpanMs: rt.chunkSpanMs.slice(),
+      runContentEndsAt: rt.runContentEndsAt.slice(),
+    };
+  }
+
   advertisementProgress(advertisementId: string): AdvertisementProgress {
     const a = this.advertIdx.get(advertisementId);
     if (a === undefined) throw new Error(`Unknown advertisement ${advertisementId}`);
@@ -710,6 +972,7 @@ export class Simulation {
       dpInstalled: this.dpInstalledCount,
       stalledTransfers: this.stalled,
       unroutableHops: this.unroutable,
+      degradedMachines: this.degraded.filter((i) => this.power.downSince(i) <= this.clock).length,
     };
   }
 
@@ -722,7 +985,7 @@ export class Simulation {
       case EV.SITE_RECEIVED:
         return this.onSiteReceived(a, t);
       case EV.ADDRESS_DONE:
-        return this.onAddressDone(a, t);
+        return this.onAddressDone(a, b, t);
       case EV.DP_INSTALLED:
         return this.onDpInstalled(a, b, t);
       case EV.ADVERT_AT_SITE:
@@ -743,6 +1006,8 @@ export class Simulation {
         return this.onControl(a, t);
       case EV.REQUIRED_ROWS:
         return this.onRequiredRows(a, t);
+      case EV.DEGRADE:
+        return this.onDegrade(a, b, t);
     }
   }
 
@@ -770,13 +1035,12 @@ export class Simulation {
     const s = tr.site;
     if ((rt.siteHasAt[s] as number) <= t) return;
     rt.siteHasAt[s] = t;
-    const sizeKB = rt.pkg.sizeKB;
     for (const k of this.siteDps[s] ?? []) {
       if (!job.dpTarget[k] || (rt.dpState[k] as number) >= 3) continue;
+      // A DP that is down gets its copy when it is back (dpBack).
+      if (this.dpOut[k]) continue;
       if ((rt.dpState[k] as number) < 2) this.dpChange(rt, k, 2, tr.via, t);
-      const linkKbps = (this.dpContentLink[k] as number) || LOCAL_DP_COPY_KBPS;
-      const copyMs = (this.hopSizeKB(rt, k, sizeKB) / (linkKbps * KB_PER_SECOND_PER_KBPS)) * 1000 + MIN;
-      this.q.push(t + copyMs, EV.DP_INSTALLED, rt.idx, k);
+      this.copyToDp(rt, k, t);
     }
     for (const c of this.siteChildren[s] ?? []) {
       if (!job.needs[c]) continue;
@@ -823,8 +1087,11 @@ export class Simulation {
   }
 
   private pickAddress(from: number, to: number, preferred: PreferredSender): number {
-    const list = this.addrByPair.get(`${from}>${to}`);
-    if (!list || list.length === 0) return -1;
+    const all = this.addrByPair.get(`${from}>${to}`);
+    if (!all || all.length === 0) return -1;
+    // An address whose link is down is skipped while another one to the site is up.
+    const up = all.filter((k) => !this.addrOut[k]);
+    const list = up.length > 0 ? up : all;
     if (preferred !== "NO_PREFERENCE" && preferred !== "COURIER") {
       const type = addressTypeForSender[preferred];
       const match = list.find((k) => this.addresses[k]?.addressType === type);
@@ -835,6 +1102,11 @@ export class Simulation {
 
   /** Senders work one package at a time per address: highest sending priority first, then FIFO. */
   private startNextTransfer(addr: number, t: number): void {
+    if (this.addrOut[addr]) {
+      // The link is down: the queue waits for it (linkBack).
+      this.addrBusy[addr] = 0;
+      return;
+    }
     const queue = this.addrQueue[addr] as Transfer[];
     const address = this.addresses[addr] as Address;
     const from = this.siteIdx.get(address.siteCode) ?? 0;
@@ -868,13 +1140,15 @@ export class Simulation {
       }
       this.addrBusy[addr] = 1;
       this.addrCurrent[addr] = tr.id;
-      this.q.push(t + secs * 1000, EV.ADDRESS_DONE, addr, 0);
+      this.q.push(t + secs * 1000, EV.ADDRESS_DONE, addr, this.addrEpoch[addr] as number);
       return;
     }
     this.addrBusy[addr] = 0;
   }
 
-  private onAddressDone(addr: number, t: number): void {
+  private onAddressDone(addr: number, epoch: number, t: number): void {
+    // A transfer the link lost when it went down: it is queued again (linkDown).
+    if (epoch !== this.addrEpoch[addr]) return;
     const tIdx = this.addrCurrent[addr] as number;
     this.addrBusy[addr] = 0;
     this.addrCurrent[addr] = -1;
@@ -884,6 +1158,9 @@ export class Simulation {
 
   private onDpInstalled(pkgIdx: number, dp: number, t: number): void {
     const rt = this.packages[pkgIdx] as PkgRt;
+    // A copy the DP lost when it went down (or one to a DP that is down).
+    const epoch = this.copyEpoch.get(pkgIdx * this.dpServer.length + dp);
+    if (this.dpOut[dp] || (epoch !== undefined && epoch !== this.dpEpoch[dp])) return;
     if ((rt.dpState[dp] as number) >= 3) return;
     rt.dpInstalledAt[dp] = t;
     rt.dpStored[dp] = rt.pkg.sourceVersion;
@@ -914,21 +1191,114 @@ export class Simulation {
 
   private dpChange(rt: PkgRt, dp: number, state: 1 | 2 | 3, via: DpDeliveryVia, t: number): void {
     rt.dpState[dp] = state;
+    this.reportDp(rt, dp, state === 1 ? "PENDING" : state === 2 ? "IN_PROGRESS" : "INSTALLED", via, t);
+  }
+
+  private reportDp(rt: PkgRt, dp: number, state: DpState, via: DpDeliveryVia, t: number): void {
     this.out?.dpStatus.push({
       packageId: rt.pkg.packageId,
       siteCode: this.siteCodes[this.dpSite[dp] as number] as string,
       serverName: this.dpServer[dp] as string,
       storedVersion: rt.dpStored[dp] as number,
-      state: state === 1 ? "PENDING" : state === 2 ? "IN_PROGRESS" : "INSTALLED",
+      state,
       via,
       time: iso(t),
     });
   }
 
+  /** The site copies the package to one of its DPs (over the branch's WAN link for a branch DP). */
+  private copyToDp(rt: PkgRt, dp: number, t: number): void {
+    const linkKbps = (this.dpContentLink[dp] as number) || LOCAL_DP_COPY_KBPS;
+    const copyMs = (this.hopSizeKB(rt, dp, rt.pkg.sizeKB) / (linkKbps * KB_PER_SECOND_PER_KBPS)) * 1000 + MIN;
+    this.copyEpoch.set(rt.idx * this.dpServer.length + dp, this.dpEpoch[dp] as number);
+    this.q.push(t + copyMs, EV.DP_INSTALLED, rt.idx, dp);
+  }
+
+  // ---------------------------------------------------------------- outages
+
+  private dpDown(dp: number, t: number): void {
+    if (this.dpOut[dp]) return;
+    this.dpOut[dp] = 1;
+    this.dpEpoch[dp] = (this.dpEpoch[dp] as number) + 1;
+    for (const rt of this.packages) {
+      if (rt.dpState[dp] === 0) continue;
+      rt.dpInstalledAt[dp] = Number.POSITIVE_INFINITY;
+      this.reportDp(rt, dp, "FAILED", "NETWORK", t);
+    }
+  }
+
+  private dpBack(dp: number, t: number): void {
+    if (!this.dpOut[dp]) return;
+    this.dpOut[dp] = 0;
+    const s = this.dpSite[dp] as number;
+    for (const rt of this.packages) {
+      if (rt.dpState[dp] === 0) continue;
+      // Back with an empty content share: the site copies the package again once it holds it.
+      rt.dpStored[dp] = 0;
+      rt.dpInstalledAt[dp] = Number.POSITIVE_INFINITY;
+      if ((rt.siteHasAt[s] as number) <= t) {
+        this.dpChange(rt, dp, 2, "NETWORK", t);
+        this.copyToDp(rt, dp, t);
+      } else this.dpChange(rt, dp, 1, "NETWORK", t);
+    }
+    const waiting = this.dpOutWaiters.get(dp);
+    if (!waiting) return;
+    this.dpOutWaiters.delete(dp);
+    for (let w = 0; w < waiting.length; w += 2) {
+      const a = waiting[w] as number;
+      const j = waiting[w + 1] as number;
+      const i = (this.adverts[a] as AdvRt).targets[j] as number;
+      this.q.push(this.nextPollPoint(i, t), EV.CLIENT_ASSIGNMENT, a, j);
+    }
+  }
+
+  private linkDown(addrs: readonly number[]): void {
+    for (const addr of addrs) {
+      if (this.addrOut[addr]) continue;
+      this.addrOut[addr] = 1;
+      this.addrEpoch[addr] = (this.addrEpoch[addr] as number) + 1;
+      const current = this.addrCurrent[addr] as number;
+      if (current >= 0) (this.addrQueue[addr] as Transfer[]).push(this.transfers[current] as Transfer);
+      this.addrCurrent[addr] = -1;
+      this.addrBusy[addr] = 0;
+    }
+  }
+
+  private linkBack(addrs: readonly number[], t: number): void {
+    for (const addr of addrs) {
+      if (!this.addrOut[addr]) continue;
+      this.addrOut[addr] = 0;
+      if (!this.addrBusy[addr]) this.startNextTransfer(addr, t);
+      const held = this.addrHeldAdverts[addr] as number[];
+      this.addrHeldAdverts[addr] = [];
+      for (let x = 0; x < held.length; x += 2) this.sendAdvertHop(held[x] as number, addr, held[x + 1] as number, t);
+    }
+  }
+
+  /**
+   * Another DP for a client whose DP is down: one of the same site, else — for a client that may
+   * use a remote DP — the nearest DP up the hierarchy; -1 = none, it waits.
+   */
+  private dpInstead(
+    dp: number,
+    local: boolean,
+    legacy: boolean,
+    remoteClientFlags: number,
+  ): { dp: number; remote: boolean } {
+    const s = this.dpSite[dp] as number;
+    for (const k of this.siteDps[s] ?? []) if (!this.dpOut[k]) return { dp: k, remote: false };
+    const mayGoRemote = !local || (!legacy && noLocalDpModeOf(remoteClientFlags) !== "DONT_RUN");
+    if (!mayGoRemote) return { dp: -1, remote: false };
+    for (let p = this.siteParent[s] as number; p >= 0; p = this.siteParent[p] as number) {
+      for (const k of this.siteDps[p] ?? []) if (!this.dpOut[k]) return { dp: k, remote: true };
+    }
+    return { dp: -1, remote: false };
+  }
+
   // ---------------------------------------------------------------- clients
 
   private resolveCollection(collectionId: string, includeSub: boolean): Int32Array {
-    const byId = new Map(this.fleet.collections.map((c) => [c.collectionId, c]));
+    const byId = new Map(this.collections.map((c) => [c.collectionId, c]));
     if (!byId.has(collectionId)) throw new Error(`Unknown collection ${collectionId}`);
     const seen = new Set<string>();
     const members = new Set<number>();
@@ -940,7 +1310,7 @@ export class Simulation {
       for (const r of c.memberResourceIds ?? []) members.add(r);
       for (const rule of c.rules) if (rule.type === "DIRECT") members.add(rule.resourceId);
       if (includeSub)
-        for (const child of this.fleet.collections) if (child.parentCollectionId === id) visit(child.collectionId);
+        for (const child of this.collections) if (child.parentCollectionId === id) visit(child.collectionId);
     };
     visit(collectionId);
     const idx: number[] = [];
@@ -1000,30 +1370,45 @@ export class Simulation {
       else rt.stage[j] = ST.UNREACHABLE;
     }
     // Replicate the advertisement to child sites with its priority, through the address schedule.
-    const priority = sendingPriorityOfAdvert[rt.advert.priority];
     for (const c of this.siteChildren[s] ?? []) {
       const addr = this.pickAddress(s, c, "NO_PREFERENCE");
       if (addr < 0) {
         this.unroutable++;
         continue;
       }
-      const address = this.addresses[addr] as Address;
-      const secs = transferSeconds(
-        ADVERT_OBJECT_KB,
-        { bandwidthKbps: address.bandwidthKbps, utcOffsetMinutes: this.siteOffsetMin[s] as number },
-        address.usageSchedule,
-        address.rateLimit,
-        t,
-        priority,
-      );
-      if (Number.isFinite(secs)) this.q.push(t + secs * 1000 + this.processingMs, EV.ADVERT_AT_SITE, a, c);
+      if (this.addrOut[addr]) {
+        // The link is down: the advertisement crosses it when it is back (linkBack).
+        (this.addrHeldAdverts[addr] as number[]).push(a, c);
+        continue;
+      }
+      this.sendAdvertHop(a, addr, c, t);
     }
+  }
+
+  /** The advertisement object travels to a child site through the address schedule, with its own priority. */
+  private sendAdvertHop(a: number, addr: number, c: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    const address = this.addresses[addr] as Address;
+    const from = this.siteIdx.get(address.siteCode) ?? 0;
+    const secs = transferSeconds(
+      ADVERT_OBJECT_KB,
+      { bandwidthKbps: address.bandwidthKbps, utcOffsetMinutes: this.siteOffsetMin[from] as number },
+      address.usageSchedule,
+      address.rateLimit,
+      t,
+      sendingPriorityOfAdvert[rt.advert.priority],
+    );
+    if (Number.isFinite(secs)) this.q.push(t + secs * 1000 + this.processingMs, EV.ADVERT_AT_SITE, a, c);
   }
 
   private onClientPolicy(a: number, j: number, t: number): void {
     const rt = this.adverts[a] as AdvRt;
     if (rt.stage[j] !== ST.AWAITING_POLICY && rt.stage[j] !== ST.UNREACHABLE) return;
     const i = rt.targets[j] as number;
+    if (this.isDown(i, t)) {
+      rt.stage[j] = ST.UNREACHABLE;
+      return;
+    }
     rt.stage[j] = ST.RECEIVED;
     this.emitStatus(i, a, STATUS_MESSAGE_IDS.RECEIVED, t, undefined);
     if (t >= rt.expiresMs) {
@@ -1080,8 +1465,8 @@ export class Simulation {
       else rt.stage[j] = ST.UNREACHABLE;
       return;
     }
-    const source = CONTENT_SOURCES[rt.contentSource[j] as number] as ContentSource;
-    const local = source === "LOCAL_DP_RUN" || source === "LOCAL_DP_DOWNLOAD";
+    let source = CONTENT_SOURCES[rt.contentSource[j] as number] as ContentSource;
+    let local = source === "LOCAL_DP_RUN" || source === "LOCAL_DP_DOWNLOAD";
     const b = this.cBoundary[i] as number;
     let dp = -1;
     if (local && b >= 0) {
@@ -1093,6 +1478,22 @@ export class Simulation {
     if (dp < 0) {
       rt.stage[j] = ST.NO_DP;
       return;
+    }
+    if (this.dpOut[dp]) {
+      const instead = this.dpInstead(dp, local, this.cLegacy[i] === 1, rt.advert.remoteClientFlags);
+      if (instead.dp < 0) {
+        // Nowhere else to get the content: wait for the DP (dpBack).
+        rt.stage[j] = ST.WAITING_CONTENT;
+        const list = this.dpOutWaiters.get(dp) ?? [];
+        list.push(a, j);
+        this.dpOutWaiters.set(dp, list);
+        return;
+      }
+      dp = instead.dp;
+      if (instead.remote && local) {
+        local = false;
+        source = noLocalDpModeOf(rt.advert.remoteClientFlags) === "RUN_REMOTE" ? "REMOTE_DP_RUN" : "REMOTE_DP_DOWNLOAD";
+      }
     }
     const pkg = rt.pkg;
     if ((pkg.dpInstalledAt[dp] as number) > t) {
@@ -1106,21 +1507,25 @@ export class Simulation {
     const sizeKB = pkg.pkg.sizeKB;
     let start = t;
     let kbps: number;
+    rt.chunkSpanMs[j] = 0;
     if (local) {
       kbps = Math.min(this.cLinkKbps[i] as number, this.dpCapacity[dp] as number);
       const ms = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
       start = Math.max(t, this.dpBusyUntil[dp] as number);
-      this.dpBusyUntil[dp] = start + ms;
+      this.dpBusyUntil[dp] = start + ms * (this.cRepresents[i] as number);
+      rt.chunkSpanMs[j] = ms * ((this.cRepresents[i] as number) - 1);
     } else if (b >= 0 && (this.bLinkKbps[b] as number) > 0) {
       kbps = Math.min(this.bLinkKbps[b] as number, this.cLinkKbps[i] as number);
       const ms = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
       start = Math.max(t, this.bBusyUntil[b] as number);
-      this.bBusyUntil[b] = start + ms;
+      this.bBusyUntil[b] = start + ms * (this.cRepresents[i] as number);
+      rt.chunkSpanMs[j] = ms * ((this.cRepresents[i] as number) - 1);
     } else {
       kbps = this.cLinkKbps[i] as number;
     }
     const transferMs = (sizeKB / (kbps * KB_PER_SECOND_PER_KBPS)) * 1000;
     if (source === "LOCAL_DP_DOWNLOAD" || source === "REMOTE_DP_DOWNLOAD") {
+      rt.runContentEndsAt[j] = Number.NaN;
       rt.stage[j] = ST.DOWNLOADING;
       const done = this.power.accumulate(i, start, transferMs);
       if (Number.isFinite(done)) this.q.push(Math.round(done), EV.RUN_START, a, j);
@@ -1128,6 +1533,7 @@ export class Simulation {
     }
     // Run from the DP: the program reads its files over the link while it runs.
     rt.extraRunMs[j] = start - t + transferMs;
+    rt.runContentEndsAt[j] = start + transferMs;
     this.onRunStart(a, j, t);
   }
 
@@ -1136,6 +1542,10 @@ export class Simulation {
     const i = rt.targets[j] as number;
     const stage = rt.stage[j] as number;
     if (stage !== ST.SCHEDULED && stage !== ST.DOWNLOADING && stage !== ST.WAITING_CONTENT) return;
+    if (this.isDown(i, t)) {
+      rt.stage[j] = ST.UNREACHABLE;
+      return;
+    }
     if (this.isDisabledFor(i, rt.prog, t)) {
       rt.stage[j] = ST.HALTED;
       return;
@@ -1145,9 +1555,29 @@ export class Simulation {
       return;
     }
     rt.stage[j] = ST.RUNNING;
+    rt.runFlags[j] = 0;
+    rt.degradeAfter.delete(j);
+    rt.degradeAtRestart.delete(j);
     this.emitStatus(i, a, STATUS_MESSAGE_IDS.PROGRAM_STARTED, t, undefined);
-    const c = this.fleet.computers[i];
+    const program = rt.prog.program;
+    const updateIds = rt.pkg.pkg.updateIds;
+    const updatePresent = updateIds.some((u) => this.present.get(u)?.[i] === 1);
     const key = this.cKey[i] as number;
+    if (program.kind === "ROLLBACK" && !updatePresent) {
+      // Nothing to remove: a checking program exits 0 at once; a plain uninstall fails.
+      const runMs = (5 + 25 * hashFloat(this.seed, key, rt.key, 0x52424e50)) * 1000;
+      if (program.checksUpdatePresent) {
+        rt.runFlags[j] = RUN_NO_CHANGE;
+        rt.exitCode[j] = EXIT_CODES.SUCCESS;
+        rt.endMessageId[j] = STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED;
+      } else {
+        rt.exitCode[j] = UPDATE_NOT_INSTALLED_EXIT_CODE;
+        rt.endMessageId[j] = STATUS_MESSAGE_IDS.PROGRAM_FAILED;
+      }
+      this.q.push(Math.round(t + (rt.extraRunMs[j] as number) + runMs), EV.RUN_END, a, j);
+      return;
+    }
+    const c = this.fleet.computers[i];
     const seed = this.seed;
     const result = this.outcome.decide({
       resourceId: key,
@@ -1158,35 +1588,54 @@ export class Simulation {
       advertisementId: rt.advert.advertisementId,
       packageId: rt.advert.packageId,
       programName: rt.advert.programName,
-      programKind: rt.prog.program.kind,
+      programKind: program.kind,
+      updateIds,
+      updatePresent,
       startedAt: t,
       random: (salt) => hashFloat(seed, key, hash32(rt.key, 0x4f555443), salt),
     });
     rt.exitCode[j] = result.exitCode;
     rt.endMessageId[j] = result.messageId;
+    if (result.degradeAfterMs !== undefined) rt.degradeAfter.set(j, result.degradeAfterMs);
     this.q.push(Math.round(t + (rt.extraRunMs[j] as number) + result.runMs), EV.RUN_END, a, j);
   }
 
   private onRunEnd(a: number, j: number, t: number): void {
     const rt = this.adverts[a] as AdvRt;
     const i = rt.targets[j] as number;
+    if (this.isDown(i, t)) {
+      // Another update took the machine down while this program ran.
+      rt.stage[j] = ST.UNREACHABLE;
+      return;
+    }
     const messageId = rt.endMessageId[j] as number;
     const exitCode = rt.exitCode[j] as number;
-    this.emitStatus(i, a, messageId, t, exitCode);
+    const statusAt = this.emitStatus(i, a, messageId, t, exitCode);
     const success =
       messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED || messageId === STATUS_MESSAGE_IDS.PROGRAM_SUCCEEDED_MIF;
-    const doneState: ComplianceState = rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED";
+    const rollback = rt.prog.program.kind === "ROLLBACK";
+    const updateIds = rt.pkg.pkg.updateIds;
     if (!success) {
       rt.stage[j] = ST.FAILED;
-      this.emitCompliance(i, rt.pkg.idx, "FAILED", t);
+      // A failed uninstall leaves the update as it was: no compliance change.
+      if (!rollback) this.emitCompliance(i, updateIds, "FAILED", t);
       return;
     }
     rt.stage[j] = ST.SUCCEEDED;
-    if (exitCode !== 3010) {
-      this.emitCompliance(i, rt.pkg.idx, doneState, t);
+    rt.succeededAt[j] = t;
+    if ((rt.runFlags[j] as number) & RUN_NO_CHANGE) return;
+    for (const u of updateIds) this.presenceOf(u)[i] = rollback ? 0 : 1;
+    const degradeMs = rt.degradeAfter.get(j);
+    if (exitCode !== EXIT_CODES.SUCCESS_REBOOT_REQUIRED) {
+      const complianceAt = this.emitCompliance(i, updateIds, rollback ? "ROLLED_BACK" : "INSTALLED", t);
+      // It crashes later — unless the update is gone by then (a rollback came first): see onDegrade.
+      if (degradeMs !== undefined) {
+        rt.degradePending.set(j, Math.max(statusAt, complianceAt));
+        this.q.push(Math.round(t + degradeMs), EV.DEGRADE, a, j);
+      }
       return;
     }
-    this.emitCompliance(i, rt.pkg.idx, "INSTALLED_PENDING_REBOOT", t);
+    const complianceAt = this.emitCompliance(i, updateIds, "INSTALLED_PENDING_REBOOT", t);
     let rebootAt: number;
     if (ProgramFlags.has(rt.prog.flags, "OKTOREBOOT") || ProgramFlags.has(rt.prog.flags, "OKTOQUIT")) {
       rebootAt = t + (2 + 3 * hashFloat(this.seed, this.cKey[i] as number, rt.key, 0x52425431)) * MIN;
@@ -1196,17 +1645,61 @@ export class Simulation {
       const cycle = this.power.nextRestart(i, t);
       rebootAt = Math.min(userRestart, Number.isFinite(cycle) ? cycle + 2 * MIN : userRestart);
     }
+    // It crashes at the restart that would finish the install (unless a rollback comes first).
+    if (degradeMs !== undefined) rt.degradeAtRestart.set(j, Math.max(statusAt, complianceAt));
     this.q.push(Math.round(rebootAt), EV.REBOOT_DONE, a, j);
   }
 
   private onRebootDone(a: number, j: number, t: number): void {
     const rt = this.adverts[a] as AdvRt;
-    this.emitCompliance(
-      rt.targets[j] as number,
-      rt.pkg.idx,
-      rt.prog.program.kind === "ROLLBACK" ? "ROLLED_BACK" : "INSTALLED",
-      t,
-    );
+    const i = rt.targets[j] as number;
+    if (this.isDown(i, t)) return;
+    const rollback = rt.prog.program.kind === "ROLLBACK";
+    const updateIds = rt.pkg.pkg.updateIds;
+    // Another program may have changed the update since (e.g. removed it before the restart).
+    const present = updateIds.some((u) => this.present.get(u)?.[i] === 1);
+    if (present === rollback) return;
+    const reportedBy = rt.degradeAtRestart.get(j);
+    if (reportedBy !== undefined) {
+      this.degrade(i, t, reportedBy);
+      return;
+    }
+    this.emitCompliance(i, updateIds, rollback ? "ROLLED_BACK" : "INSTALLED", t);
+  }
+
+  /** The crash an exit-0 bad install scheduled: only if the update it installed is still there. */
+  private onDegrade(a: number, j: number, t: number): void {
+    const rt = this.adverts[a] as AdvRt;
+    const i = rt.targets[j] as number;
+    const reportedBy = rt.degradePending.get(j);
+    rt.degradePending.delete(j);
+    if (reportedBy === undefined || this.isDown(i, t)) return;
+    if (!rt.pkg.pkg.updateIds.some((u) => this.present.get(u)?.[i] === 1)) return;
+    this.degrade(i, t, reportedBy);
+  }
+
+  /**
+   * Takes a machine off-line for good from `at`, but not before what it already queued has been
+   * reported (`reportedBy`): the success of the bad install reaches the server.
+   */
+  private degrade(i: number, at: number, reportedBy: number): void {
+    if (Number.isFinite(this.power.downSince(i))) return;
+    const down = Math.round(Number.isFinite(reportedBy) ? Math.max(at, reportedBy + MIN) : at);
+    this.power.setDownFrom(i, down);
+    this.degraded.push(i);
+  }
+
+  private isDown(i: number, t: number): boolean {
+    return t >= this.power.downSince(i);
+  }
+
+  private presenceOf(updateId: string): Uint8Array {
+    let list = this.present.get(updateId);
+    if (!list) {
+      list = new Uint8Array(this.n);
+      this.present.set(updateId, list);
+    }
+    return list;
   }
 
   private onRequiredRows(a: number, t: number): void {
@@ -1233,6 +1726,8 @@ export class Simulation {
   private onControl(idx: number, t: number): void {
     const c = this.controls[idx];
     if (!c) return;
+    if (c.kind === "DP_OUTAGE") return c.down ? this.dpDown(c.dp, t) : this.dpBack(c.dp, t);
+    if (c.kind === "LINK_OUTAGE") return c.down ? this.linkDown(c.addrs) : this.linkBack(c.addrs, t);
     const wasDisabled = ProgramFlags.has(c.prog.flags, "DISABLED");
     c.prog.flags = c.flags;
     const nowDisabled = ProgramFlags.has(c.flags, "DISABLED");
@@ -1261,7 +1756,7 @@ export class Simulation {
 
   /** Parks an outgoing record until its report time; slots are reused so memory follows what is in flight. */
   private park(p: Pending, at: number): void {
-    if (!Number.isFinite(at)) return; // the machine never comes back within the look-ahead
+    if (!Number.isFinite(at) || !this.emitReports) return; // never comes back within the look-ahead, or not reporting
     const slot = this.freePending.pop();
     if (slot === undefined) {
       this.pending.push(p);
@@ -1272,12 +1767,17 @@ export class Simulation {
     }
   }
 
-  private emitStatus(i: number, a: number, messageId: number, t: number, exitCode: number | undefined): void {
-    this.park({ k: 0, c: i, adv: a, messageId, time: t, exitCode }, this.reportTime(i, t, messageId));
+  /** Returns when the message will be reported (+Infinity if never). */
+  private emitStatus(i: number, a: number, messageId: number, t: number, exitCode: number | undefined): number {
+    const at = this.reportTime(i, t, messageId);
+    this.park({ k: 0, c: i, adv: a, messageId, time: t, exitCode }, at);
+    return at;
   }
 
-  private emitCompliance(i: number, pkgIdx: number, state: ComplianceState, t: number): void {
-    this.park({ k: 1, c: i, pkg: pkgIdx, state, time: t }, this.reportTime(i, t, 0x434f4d50));
+  private emitCompliance(i: number, updateIds: readonly string[], state: ComplianceState, t: number): number {
+    const at = this.reportTime(i, t, 0x434f4d50);
+    this.park({ k: 1, c: i, updateIds, state, time: t }, at);
+    return at;
   }
 
   private onEmit(idx: number): void {
@@ -1286,7 +1786,8 @@ export class Simulation {
     this.freePending.push(idx);
     if (!p || !this.out) return;
     const c = this.fleet.computers[p.c];
-    if (!c) return;
+    // Queued before the machine went down for good: never sent.
+    if (!c || this.isDown(p.c, this.clock)) return;
     const reportedAt = iso(this.clock);
     if (p.k === 0) {
       const m: SimStatusMessage = {
@@ -1302,7 +1803,7 @@ export class Simulation {
       this.out.statusMessages.push(m);
       this.msgCounts.set(p.messageId, (this.msgCounts.get(p.messageId) ?? 0) + 1);
     } else {
-      for (const updateId of (this.packages[p.pkg] as PkgRt).pkg.updateIds) {
+      for (const updateId of p.updateIds) {
         this.out.compliance.push({
           resourceId: c.resourceId,
           siteCode: c.siteCode,

@@ -29,6 +29,12 @@ export interface SimComputer extends Computer {
   linkKbps?: number;
   /** Defaults from `isLaptop`, `connectionProfile` and `isPatchInfrastructure`. */
   power?: SimPower;
+  /**
+   * How many computers this one stands for on shared links (default 1): its download keeps a
+   * DP's capacity or a branch link busy that many times as long. A forecast that simulates a
+   * sample of the fleet sets it so the queues stay as long as with every computer.
+   */
+  represents?: number;
 }
 
 export interface SimSiteSystem extends SiteSystem {

@@ -6,3 +6,4 @@ export * from "./outcomes.js";
 export * from "./presets.js";
 export * from "./engine.js";
 export * from "./scenarios.js";
+export * from "./forecast/index.js";

@@ -22,6 +22,8 @@ export class PowerModel {
   private readonly key: Uint32Array;
   private readonly offUntil: Float64Array;
   private readonly offsetMs: Float64Array;
+  /** From this instant the machine never comes back (a degraded machine in a blue-screen loop). */
+  private readonly downFrom: Float64Array;
   private readonly buf = new Float64Array(4);
 
   /** Interval found by `find`. */
@@ -36,6 +38,7 @@ export class PowerModel {
     this.key = new Uint32Array(n);
     this.offUntil = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.offsetMs = new Float64Array(n);
+    this.downFrom = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   }
 
   set(i: number, profile: PowerProfile, machineKey: number, offUntilMs: number | null, utcOffsetMinutes: number): void {
@@ -43,6 +46,16 @@ export class PowerModel {
     this.key[i] = hash32(this.seed, machineKey, 0x504f5752);
     this.offUntil[i] = offUntilMs ?? Number.NEGATIVE_INFINITY;
     this.offsetMs[i] = utcOffsetMinutes * MIN;
+  }
+
+  /** The machine is off for good from `t` (keeps the earliest such instant). */
+  setDownFrom(i: number, t: number): void {
+    if (t < (this.downFrom[i] as number)) this.downFrom[i] = t;
+  }
+
+  /** When the machine went off for good, or +Infinity. */
+  downSince(i: number): number {
+    return this.downFrom[i] as number;
   }
 
   /** Writes the on-line intervals of local day `day` into buf; returns how many. */
@@ -115,9 +128,17 @@ export class PowerModel {
 
   /**
    * Finds the on-line interval that contains `t`, or else the first one after `t`, into
-   * outStart/outEnd. Returns false if the machine does not come on within the look-ahead.
+   * outStart/outEnd. Returns false if the machine does not come on within the look-ahead, or
+   * is down for good by then.
    */
   find(i: number, t: number): boolean {
+    const down = this.downFrom[i] as number;
+    if (t >= down || !this.findUp(i, t) || this.outStart >= down) return false;
+    if (this.outEnd > down) this.outEnd = down;
+    return true;
+  }
+
+  private findUp(i: number, t: number): boolean {
     const off = this.offUntil[i] as number;
     if (this.profile[i] === 0) {
       this.outStart = off;

@@ -63,12 +63,15 @@ describe("access control", () => {
   });
 
   it("answers 403 (not 401, not 404) to a signed-in role outside a route's list", async () => {
+    // One signed-in user per role (password hashing is deliberately slow; one per route timed out).
+    const clients = new Map<(typeof ROLES)[number], Awaited<ReturnType<typeof userWithRole>>>();
     for (const { path, method, op } of operations) {
       const allowed = op["x-roles"];
       if (!allowed || path.startsWith("/api/ingest/")) continue;
       const outsider = ROLES.find((r) => !allowed.includes(r));
       if (!outsider) continue;
-      const client = await userWithRole(t, outsider);
+      const client = clients.get(outsider) ?? (await userWithRole(t, outsider));
+      clients.set(outsider, client);
       const res = await client.inject({
         method: method as "GET",
         url: concrete(path),

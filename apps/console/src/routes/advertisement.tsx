@@ -39,6 +39,7 @@ import { notifications } from "@mantine/notifications";
 import {
   IconAlertTriangle,
   IconArrowLeft,
+  IconChartDots3,
   IconCircleCheck,
   IconLock,
   IconPhoneOff,
@@ -70,6 +71,8 @@ import { useSaveAdvertisement } from "../features/advertisements/advertisements.
 import { advertisementKeys, advertisementQueries } from "../features/advertisements/advertisements.queries";
 import { AdvertStateBadge, MandatoryBadge } from "../features/advertisements/components/advert-badges";
 import { StatusSummary } from "../features/advertisements/components/status-summary";
+import { HaltRulePanel } from "../features/halts/components/halt-rule-panel";
+import { haltQueries } from "../features/halts/halts.queries";
 import { collectionQueries } from "../features/computers/collections.queries";
 import { AreaNav } from "../features/fleet/components/area-nav";
 import { StaleAlert } from "../features/fleet/components/stale-alert";
@@ -85,6 +88,7 @@ export const advertisementLoader =
     const id = params.advertisementId ?? "";
     await queryClient.ensureQueryData(advertisementQueries.detail(id));
     void queryClient.prefetchQuery(advertisementQueries.status(id));
+    void queryClient.prefetchQuery(haltQueries.rule(id));
     void queryClient.prefetchQuery(collectionQueries.list());
     return null;
   };
@@ -108,14 +112,24 @@ export function AdvertisementRoute() {
           </Group>
         }
         actions={
-          <Button
-            component={Link}
-            to="/sites/advertisements"
-            variant="default"
-            leftSection={<IconArrowLeft size={16} aria-hidden />}
-          >
-            All advertisements
-          </Button>
+          <>
+            <Button
+              component={Link}
+              to="/sites/advertisements"
+              variant="default"
+              leftSection={<IconArrowLeft size={16} aria-hidden />}
+            >
+              All advertisements
+            </Button>
+            <Button
+              component={Link}
+              to={`/deployments/${encodeURIComponent(advert.advertisementId)}/forecast`}
+              variant="default"
+              leftSection={<IconChartDots3 size={16} aria-hidden />}
+            >
+              Forecast this advertisement…
+            </Button>
+          </>
         }
       />
       <AreaNav />
@@ -579,7 +593,10 @@ function AdvertisementEditor({
         </form>
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: 4 }}>
-        <StatusSummary advertisementId={advert.advertisementId} />
+        <Stack gap="lg">
+          <StatusSummary advertisementId={advert.advertisementId} />
+          <HaltRulePanel advertisementId={advert.advertisementId} />
+        </Stack>
       </Grid.Col>
     </Grid>
   );

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { mockApi, sessionFor, signedOut } from "../../test/mock-api";
 import { renderApp } from "../../test/render-app";
+import { getActiveDrill, setActiveDrill } from "../features/fleet/fleet";
 
 const health = {
   body: {
@@ -45,6 +46,7 @@ describe("App shell", () => {
       "Emergencies",
       "Out-of-band tasks",
       "Deployments",
+      "Rollbacks",
       "Sites & senders",
       "Drills",
       "Audit",
@@ -58,13 +60,22 @@ describe("App shell", () => {
     expect(navLinks()).toEqual(["Overview", "Audit", "Admin"]);
   });
 
-  it("shows an honest empty state for areas not built yet", async () => {
-    mockApi({ "GET /api/auth/session": { body: sessionFor("ERT_MEMBER") } });
-    renderApp("/drills");
+  it("shows an unmistakable drill banner on every screen while a drill is joined, until Leave drill", async () => {
+    setActiveDrill({ drillId: "d-1", title: "Q4 worm drill", fleetId: "f-1", emergencyId: null });
+    mockApi({
+      "GET /api/auth/session": { body: sessionFor("ERT_MEMBER") },
+      "GET /api/drills": { body: { items: [] } },
+      "GET /api/drills/d-1": { status: 404, body: { code: "NOT_FOUND", message: "No such drill.", requestId: "r" } },
+    });
+    const { user, router } = renderApp("/drills");
     expect(await screen.findByRole("heading", { name: "Drills", level: 1 })).toBeInTheDocument();
-    expect(screen.getByRole("heading", { name: "This area is being built" })).toBeInTheDocument();
-    expect(screen.getByText(/sandbox fleet/)).toBeInTheDocument();
+    const banner = screen.getByRole("complementary", { name: "Drill mode" });
+    expect(banner).toHaveTextContent("DRILL — Q4 worm drill · sandbox fleet · nothing here touches production");
     expect(screen.getByRole("link", { name: "Drills" })).toHaveAttribute("aria-current", "page");
+    await user.click(within(banner).getByRole("button", { name: "Leave drill" }));
+    expect(screen.queryByRole("complementary", { name: "Drill mode" })).not.toBeInTheDocument();
+    await waitFor(() => expect(router.state.location.pathname).toBe("/drills/d-1"));
+    expect(getActiveDrill()).toBeNull();
   });
 
   it("signs out with the CSRF token and returns to the sign-in page", async () => {

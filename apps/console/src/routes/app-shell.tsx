@@ -22,6 +22,7 @@ import {
   IconListCheck,
   IconLogout,
   IconRocket,
+  IconArrowBackUp,
   IconRun,
   IconSitemap,
   IconUsers,
@@ -30,6 +31,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { useEffect, useRef, type ReactNode } from "react";
 import { Link, Navigate, Outlet, useLocation, useNavigation, type LoaderFunctionArgs } from "react-router";
+import { DrillBanner } from "../features/drills/components/drill-banner";
 import { navItemsFor } from "../features/navigation/navigation";
 import { requireSession, loginPathFor } from "../features/session/session.guards";
 import { useLogout } from "../features/session/session.mutations";
@@ -47,6 +49,7 @@ const navIcons: Record<string, ReactNode> = {
   "/emergencies": <IconAlertTriangle size={18} aria-hidden />,
   "/tasks": <IconClipboardList size={18} aria-hidden />,
   "/deployments": <IconRocket size={18} aria-hidden />,
+  "/rollbacks": <IconArrowBackUp size={18} aria-hidden />,
   "/sites": <IconSitemap size={18} aria-hidden />,
   "/drills": <IconRun size={18} aria-hidden />,
   "/audit": <IconHistory size={18} aria-hidden />,
@@ -207,6 +210,7 @@ export function AppShellRoute() {
       </AppShell.Navbar>
 
       <AppShell.Main id="main-content" tabIndex={-1}>
+        <DrillBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -5,7 +5,7 @@ import {
   updateClassificationLabels,
 } from "@firebreak/domain";
 import { Anchor, Button, Card, Grid, Group, Loader, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { IconArrowLeft, IconChartLine, IconUrgent } from "@tabler/icons-react";
+import { IconArrowLeft, IconChartDots3, IconChartLine, IconUrgent } from "@tabler/icons-react";
 import type { QueryClient } from "@tanstack/react-query";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -18,6 +18,7 @@ import { caseName } from "../features/cases/components/case-card";
 import { CaseRecords } from "../features/cases/components/case-records";
 import { PhaseGates } from "../features/cases/components/phase-gates";
 import { SuggestionCard } from "../features/cases/components/suggestion-card";
+import { ForecastVsActualCard } from "../features/forecasts/components/forecast-vs-actual-card";
 import { navItemFor } from "../features/navigation/navigation";
 import {
   CaseStateBadge,
@@ -27,6 +28,7 @@ import {
 } from "../features/process/components/process-badges";
 import { TimelineList } from "../features/process/components/timeline-list";
 import { useNow } from "../features/process/use-now";
+import { CaseRollbackButton } from "../features/rollbacks/components/case-rollback-button";
 import { requirePermission } from "../features/session/session.guards";
 import { formatCount, formatDateTime } from "../lib/format";
 
@@ -99,6 +101,17 @@ export function CaseRoute() {
                 {`Watch the deployment (${c.record.advertisementId})`}
               </Button>
             ) : null}
+            {c.record.advertisementId ? (
+              <Button
+                component={Link}
+                to={`/deployments/${encodeURIComponent(c.record.advertisementId)}/forecast?case=${encodeURIComponent(c.id)}`}
+                variant="light"
+                leftSection={<IconChartDots3 size={16} aria-hidden />}
+              >
+                Forecast the deployment…
+              </Button>
+            ) : null}
+            <CaseRollbackButton caseDetail={c} />
           </Group>
         ) : null}
         <PhaseGates caseDetail={c} />
@@ -148,6 +161,9 @@ export function CaseRoute() {
                 </Title>
                 <SlaClock clock={c.sla} now={now} layout="full" />
               </Card>
+              {c.record.advertisementId ? (
+                <ForecastVsActualCard caseId={c.id} advertisementId={c.record.advertisementId} />
+              ) : null}
               <Card withBorder component="section" aria-labelledby="timeline-heading">
                 <Title order={2} size="h4" id="timeline-heading" mb="sm">
                   Timeline

@@ -1,15 +1,28 @@
 import { Alert, Badge, Box, Button, Group, Text } from "@mantine/core";
-import { IconArrowLeft, IconPlugConnectedX, IconRefresh, IconSettings } from "@tabler/icons-react";
+import {
+  IconArrowLeft,
+  IconChartDots3,
+  IconHandStop,
+  IconPlayerPlay,
+  IconPlugConnectedX,
+  IconRefresh,
+  IconSettings,
+} from "@tabler/icons-react";
 import type { QueryClient } from "@tanstack/react-query";
 import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link, useParams, type LoaderFunctionArgs } from "react-router";
 import { PageHeader } from "../components/ui/page-header";
 import { advertisementQueries } from "../features/advertisements/advertisements.queries";
 import { MandatoryBadge } from "../features/advertisements/components/advert-badges";
+import { HaltDeploymentModal } from "../features/halts/components/halt-deployment-modal";
+import { HaltVerificationCard } from "../features/halts/components/halt-verification-card";
+import { ResumeDeploymentModal } from "../features/halts/components/resume-deployment-modal";
 import { MonitorView } from "../features/monitoring/components/monitor-view";
 import { MONITOR_FALLBACK_POLL_MS, monitorQueries } from "../features/monitoring/monitoring.queries";
 import { useMonitorStream, type MonitorStream } from "../features/monitoring/use-monitor-stream";
 import { navItemFor } from "../features/navigation/navigation";
+import { useProcessAccess } from "../features/process/process-access";
 import { requirePermission } from "../features/session/session.guards";
 import { formatDateTime } from "../lib/format";
 
@@ -87,6 +100,22 @@ function Monitor({ advertisementId }: { advertisementId: string }) {
   });
   const advert = useQuery(advertisementQueries.detail(advertisementId));
   const name = advert.data?.advertisementName ?? advertisementId;
+  const access = useProcessAccess();
+  const [halting, setHalting] = useState(false);
+  const [resuming, setResuming] = useState(false);
+  const verification = monitor.haltVerification;
+  const caseRef = verification?.case ?? null;
+  // Halting again still does something while the advertisement is active (disable it too) or a
+  // case still deploys through it — what the verification card tells people to do.
+  const mayHalt =
+    access.mayTry("haltRelease") &&
+    advert.data !== undefined &&
+    advert.data.state !== "DELETED" &&
+    (advert.data.state === "ACTIVE" || (caseRef !== null && ["DEPLOYING", "DEPLOYED"].includes(caseRef.status)));
+  // A halt of this advertisement no halted case stands behind is resumed here (a case's from the case).
+  const ownHalt = verification?.haltSource === "ADVERTISEMENT" ? verification.halt : null;
+  const resumable = ownHalt !== null && !ownHalt.cases.some((c) => c.status === "HALTED") ? ownHalt : null;
+  const mayResume = resumable !== null && access.mayTry("authoriseRollback");
 
   return (
     <>
@@ -106,7 +135,7 @@ function Monitor({ advertisementId }: { advertisementId: string }) {
                 <MandatoryBadge mandatory={advert.data.mandatory} />
                 {advert.data.programDisabled ? (
                   <Badge color="red" variant="filled" tt="none">
-                    Program disabled (halted)
+                    {verification?.halt ? "Program disabled (halted)" : "Program disabled"}
                   </Badge>
                 ) : null}
               </>
@@ -131,6 +160,28 @@ function Monitor({ advertisementId }: { advertisementId: string }) {
             >
               Advertisement settings
             </Button>
+            <Button
+              component={Link}
+              to={`/deployments/${encodeURIComponent(advertisementId)}/forecast${monitor.haltVerification?.case ? `?case=${encodeURIComponent(monitor.haltVerification.case.id)}` : ""}`}
+              variant="default"
+              leftSection={<IconChartDots3 size={16} aria-hidden />}
+            >
+              Forecast this advertisement…
+            </Button>
+            {mayResume ? (
+              <Button
+                variant="light"
+                leftSection={<IconPlayerPlay size={16} aria-hidden />}
+                onClick={() => setResuming(true)}
+              >
+                Resume deployment…
+              </Button>
+            ) : null}
+            {mayHalt ? (
+              <Button color="red" leftSection={<IconHandStop size={16} aria-hidden />} onClick={() => setHalting(true)}>
+                Halt deployment…
+              </Button>
+            ) : null}
           </>
         }
       />
@@ -159,7 +210,25 @@ function Monitor({ advertisementId }: { advertisementId: string }) {
           </Button>
         </Alert>
       ) : null}
+      <HaltVerificationCard verification={verification} />
       <MonitorView monitor={monitor} />
+      {halting && advert.data ? (
+        <HaltDeploymentModal
+          advertisementId={advertisementId}
+          packageId={advert.data.packageId}
+          programName={advert.data.programName}
+          caseRef={caseRef}
+          needsGrant={!access.can("haltRelease")}
+          onClose={() => setHalting(false)}
+        />
+      ) : null}
+      {resuming && resumable ? (
+        <ResumeDeploymentModal
+          halt={resumable}
+          needsGrant={!access.can("authoriseRollback")}
+          onClose={() => setResuming(false)}
+        />
+      ) : null}
     </>
   );
 }

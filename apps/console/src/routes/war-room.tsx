@@ -29,6 +29,7 @@ import { CloseEmergencyModal } from "../features/emergencies/components/close-em
 import { EmergencyStateBadge, EmergencyTypeBadge } from "../features/emergencies/components/emergency-badges";
 import { NoteForm } from "../features/emergencies/components/note-form";
 import { expiryWords, RosterCard } from "../features/emergencies/components/roster-card";
+import { HaltAlerts } from "../features/halts/components/halt-alerts";
 import { useActivateEmergency } from "../features/emergencies/emergencies.mutations";
 import { emergencyQueries, WAR_ROOM_POLL_MS } from "../features/emergencies/emergencies.queries";
 import { navItemFor } from "../features/navigation/navigation";
@@ -243,6 +244,7 @@ export function WarRoomRoute() {
         }
       />
       <Stack gap="lg">
+        {open ? <HaltAlerts fleetId={e.fleetId} /> : null}
         {open && !hasAuthority ? (
           <Text size="sm" c="dimmed">
             {access.reason("Closing the emergency", "closeEmergency")}

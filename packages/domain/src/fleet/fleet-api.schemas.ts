@@ -225,7 +225,7 @@ export const ListComputersQuerySchema = PageQuerySchema.extend({
   order: z.enum(["asc", "desc"]).default("asc"),
 });
 export type ListComputersQuery = z.infer<typeof ListComputersQuerySchema>;
-export const ComputerRecordSchema = ComputerSchema.extend({ id: UuidSchema, onlineRatio: z.number() }).meta({
+export const ComputerRecordSchema = ComputerSchema.extend({ id: UuidSchema, onlineRatio: z.number().nullable() }).meta({
   id: "Computer",
 });
 export type ComputerRecord = z.infer<typeof ComputerRecordSchema>;

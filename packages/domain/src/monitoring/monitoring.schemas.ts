@@ -3,6 +3,7 @@ import { TimestampSchema } from "../common/http.js";
 import { ComplianceStateSchema, ConnectionProfileSchema } from "../sms/enums.js";
 import { ClientStateSchema } from "../sms/status.js";
 import { FleetParamsSchema } from "../fleet/fleet-api.schemas.js";
+import { HaltVerificationSchema } from "../halt/halt-api.schemas.js";
 
 /**
  * Deployment monitoring (C7): per advertisement and per update, how far a rollout has got —
@@ -105,6 +106,9 @@ export const AdvertisementMonitorSchema = z
       sample: z.array(NeverReportedComputerSchema).max(NEVER_REPORTED_SAMPLE).describe("longest unseen first"),
     }),
     ...coverageFields,
+    haltVerification: HaltVerificationSchema.optional().describe(
+      "when the program was disabled, the last 'program started' (10005) and any start after the halt",
+    ),
   })
   .meta({ id: "AdvertisementMonitor" });
 export type AdvertisementMonitor = z.infer<typeof AdvertisementMonitorSchema>;

@@ -245,6 +245,10 @@ export const ListEmergenciesQuerySchema = z.object({
 });
 export type ListEmergenciesQuery = z.infer<typeof ListEmergenciesQuerySchema>;
 
+/** POST /api/emergencies/:id/cases: a case of the emergency's own fleet joins the open emergency. */
+export const LinkEmergencyCaseBodySchema = z.object({ caseId: UuidSchema });
+export type LinkEmergencyCaseBody = z.infer<typeof LinkEmergencyCaseBodySchema>;
+
 export const GrantParamsSchema = z.object({ id: UuidSchema, grantId: UuidSchema });
 
 /** Which case's release the checklist is planned for, and by when it must be done. */

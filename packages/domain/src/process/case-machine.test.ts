@@ -760,6 +760,42 @@ describe("Deploy: start, halt, resume, G6, rollback, G7", () => {
     expect(reviewed.status).toBe("REVIEWED");
   });
 
+  it("abandonRollback: a rollback that stops after it started puts the case back to HALTED, by authority only", () => {
+    const halted = step(caseAt("DEPLOYING"), { type: "halt", reason: "Blue screens" }, ctx(SMS));
+    const rolling = step(
+      halted,
+      { type: "startRollback", reason: "Blue screens" },
+      ctx(LEAD, { update: { rollbackability: "REMOVABLE" } }),
+    );
+    expect(rolling.status).toBe("ROLLING_BACK");
+    expect(refused(transitionCase(halted, { type: "abandonRollback", reason: "Cancelled" }, ctx(LEAD))).code).toBe(
+      "ILLEGAL_TRANSITION",
+    );
+    expect(refused(transitionCase(rolling, { type: "abandonRollback", reason: "Cancelled" }, ctx(SMS))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect(refused(transitionCase(rolling, { type: "abandonRollback", reason: "x" }, ctx(LEAD))).code).toBe(
+      "VALIDATION_FAILED",
+    );
+    const back = ok(
+      transitionCase(rolling, { type: "abandonRollback", reason: "The $NtUninstall$ folders are gone" }, ctx(LEAD)),
+    );
+    expect(back.next).toMatchObject({ status: "HALTED", rollback: null, halt: { reason: "Blue screens" } });
+    expect(back.effects).toContainEqual(
+      expect.objectContaining({
+        type: "TIMELINE",
+        event: expect.objectContaining({
+          type: "NOTE",
+          summary: "Rollback abandoned: The $NtUninstall$ folders are gone",
+        }),
+      }),
+    );
+    // From HALTED again: resume, or start another rollback.
+    expect(
+      ok(transitionCase(back.next, { type: "resume", reason: "Vendor fix installed" }, ctx(LEAD))).next.status,
+    ).toBe("DEPLOYING");
+  });
+
   it("review (G7) waits for open tests after a deployment and needs real text; close finishes the case", () => {
     const deployed = caseAt("DEPLOYED", "EMERGENCY");
     const open = refused(

@@ -21,6 +21,7 @@ import {
   type ReleasePriority,
 } from "./priority.js";
 import {
+  AbandonRollbackBodySchema,
   AcceptReducedTestingBodySchema,
   AcceptReleaseBodySchema,
   BuildReleaseBodySchema,
@@ -211,6 +212,7 @@ export const CaseActionSchema = z.discriminatedUnion("type", [
   ResumeBodySchema.safeExtend({ type: z.literal("resume") }),
   MarkDeployedBodySchema.safeExtend({ type: z.literal("markDeployed") }),
   StartRollbackBodySchema.safeExtend({ type: z.literal("startRollback") }),
+  AbandonRollbackBodySchema.safeExtend({ type: z.literal("abandonRollback") }),
   MarkRolledBackBodySchema.safeExtend({ type: z.literal("markRolledBack") }),
   ReviewBodySchema.safeExtend({ type: z.literal("review") }),
   CloseCaseBodySchema.safeExtend({ type: z.literal("close") }),
@@ -297,6 +299,8 @@ export const CASE_ACTION_RULES: Record<CaseActionType, ActionRule> = {
   resume: { from: ["HALTED"], to: "DEPLOYING", permission: "authoriseRollback" },
   markDeployed: { from: ["DEPLOYING"], to: "DEPLOYED", permission: "workRelease", gate: "G6" },
   startRollback: { from: ["HALTED"], to: "ROLLING_BACK", permission: "authoriseRollback" },
+  /** The rollback was cancelled or found not feasible after it started: the deployment stays halted. */
+  abandonRollback: { from: ["ROLLING_BACK"], to: "HALTED", permission: "authoriseRollback" },
   markRolledBack: { from: ["ROLLING_BACK"], to: "ROLLED_BACK", permission: "completeRollback" },
   review: { from: ["DEPLOYED", "ROLLED_BACK"], to: "REVIEWED", permission: "reviewCase", gate: "G7" },
   close: { from: ["REVIEWED", "NOT_RELEVANT", "DEFERRED"], to: "CLOSED", permission: "triageUpdates", gate: "G7" },
@@ -747,6 +751,20 @@ export function transitionCase(c: UpdateCase, input: CaseActionInput, ctx: CaseC
         warnings.push("Removability is not known: check the bulletin's removal section before building the rollback.");
       break;
     }
+    case "abandonRollback":
+      // The halt stays in force (the program stays disabled): resume or start another rollback from HALTED.
+      next.rollback = null;
+      effects.push({
+        type: "TIMELINE",
+        event: {
+          type: "NOTE",
+          at,
+          actorId: by,
+          summary: `Rollback abandoned: ${action.reason}`,
+          payload: { text: action.reason },
+        },
+      });
+      break;
     case "markRolledBack":
       if (next.rollback) next.rollback = { ...next.rollback, completedAt: at, evidence: action.evidence };
       break;

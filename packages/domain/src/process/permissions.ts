@@ -27,6 +27,12 @@ export const processPermissions = {
   haltRelease: ["ERT_LEAD", "SMS_ADMIN"],
   /** Resume a halted deployment, start a rollback. */
   authoriseRollback: LEAD,
+  /**
+   * A rollback's changes to SMS distribution objects (package clean-up, the rollback package and
+   * programs, its collection and advertisement): package and advertisement edits are the SMS
+   * administrator's (`editDistribution`), plus the ERT lead and emergency-authority holders.
+   */
+  changeDistributionForRollback: ["ERT_LEAD", "SMS_ADMIN"],
   completeRollback: ["ERT_LEAD", "SMS_ADMIN"],
   reviewCase: TRIAGE,
   editPriorityPolicy: LEAD,
@@ -36,7 +42,16 @@ export const processPermissions = {
   /** Apply the emergency checklist (it changes SMS settings). */
   applyChecklist: ["ERT_LEAD", "SMS_ADMIN"],
   workOobTasks: RELEASE_WORK,
+  /** Run a what-if forecast of an advertisement (issue #7); reading one is `readFleet`. */
+  runForecast: RELEASE_WORK,
+  /** Apply a forecast's variant: it changes the advertisement, sender addresses and Courier delivery. */
+  applyForecast: ["ERT_LEAD", "SMS_ADMIN"],
   addTimelineNote: RELEASE_WORK,
+  /**
+   * Plan fire drills and run the ones they do not take part in (drills/drill-machine.ts): the ERT
+   * lead or a manager. A drill's own umpire runs it whatever their role.
+   */
+  runDrills: ["ERT_LEAD", "MANAGER"],
 } as const satisfies Record<string, readonly Role[]>;
 export type ProcessPermission = keyof typeof processPermissions;
 
@@ -46,6 +61,7 @@ export const AUTHORITY_PERMISSIONS: readonly ProcessPermission[] = [
   "acceptReducedTesting",
   "haltRelease",
   "authoriseRollback",
+  "changeDistributionForRollback",
   "declareEmergency",
   "closeEmergency",
   "applyChecklist",

@@ -151,6 +151,12 @@ export type MarkDeployedBody = z.infer<typeof MarkDeployedBodySchema>;
 export const StartRollbackBodySchema = z.object({ reason: text("Say why the update is rolled back", 5) });
 export type StartRollbackBody = z.infer<typeof StartRollbackBodySchema>;
 
+/** The rollback stopped after it was authorised (cancelled, or found not feasible): the case goes back to HALTED. */
+export const AbandonRollbackBodySchema = z.object({
+  reason: text("Say why the rollback stopped (cancelled, or the update cannot be removed after all)", 5),
+});
+export type AbandonRollbackBody = z.infer<typeof AbandonRollbackBodySchema>;
+
 export const MarkRolledBackBodySchema = z.object({
   evidence: text("Describe how the removal was verified", MIN_EVIDENCE),
 });

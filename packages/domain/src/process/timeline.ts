@@ -32,8 +32,22 @@ export const TIMELINE_EVENT_TYPES = [
   "OOB_TASK_CHANGED",
   "HALTED",
   "RESUMED",
+  // An automatic halt rule fired (halt/): the war room shows it as an alert.
+  "HALT_RULE_FIRED",
   "SLA_STATE_CHANGED",
   "NOTE",
+  // A rollback moved (rollback/): payload names the rollback, the action and the states.
+  "ROLLBACK_TRANSITION",
+  // Added for the drill metrics (drills/): the page answered, the rollback ready, the drill's own events.
+  "ERT_ACKNOWLEDGED",
+  "ROLLBACK_READY",
+  "DRILL_STARTED",
+  "DRILL_PAUSED",
+  "DRILL_RESUMED",
+  "DRILL_INJECT_FIRED",
+  "DRILL_ENDED",
+  "DRILL_CANCELLED",
+  "DRILL_SIGNED_OFF",
 ] as const;
 export const TimelineEventTypeSchema = z.enum(TIMELINE_EVENT_TYPES);
 export type TimelineEventType = z.infer<typeof TimelineEventTypeSchema>;
@@ -59,8 +73,19 @@ export const timelineEventTypeLabels: Record<TimelineEventType, string> = {
   OOB_TASK_CHANGED: "Out-of-band task changed",
   HALTED: "Deployment halted",
   RESUMED: "Deployment resumed",
+  HALT_RULE_FIRED: "Automatic halt rule fired",
   SLA_STATE_CHANGED: "SLA state changed",
   NOTE: "Note",
+  ROLLBACK_TRANSITION: "Rollback moved",
+  ERT_ACKNOWLEDGED: "ERT page acknowledged",
+  ROLLBACK_READY: "Rollback package and targeting ready",
+  DRILL_STARTED: "Drill started",
+  DRILL_PAUSED: "Drill paused",
+  DRILL_RESUMED: "Drill resumed",
+  DRILL_INJECT_FIRED: "Drill inject",
+  DRILL_ENDED: "Drill ended",
+  DRILL_CANCELLED: "Drill cancelled",
+  DRILL_SIGNED_OFF: "Drill report signed off",
 };
 
 const base = {
@@ -137,8 +162,58 @@ export const TimelineEventInputSchema = z.discriminatedUnion("type", [
     z.object({ reason: z.string(), alsoDisableAdvertisement: z.boolean(), automaticRule: z.string().nullable() }),
   ),
   event("RESUMED", z.object({ reason: z.string() })),
+  /** `rule` is the sentence naming the rule and what it saw (halt/halt-rule.ts `haltRuleSentence`). */
+  event(
+    "HALT_RULE_FIRED",
+    z.object({
+      advertisementId: z.string(),
+      rule: z.string(),
+      scope: z.enum(["SITE", "OVERALL"]),
+      siteCode: z.string().nullable(),
+      failed: z.number().int().nonnegative(),
+      finished: z.number().int().nonnegative(),
+    }),
+  ),
   event("SLA_STATE_CHANGED", z.object({ from: z.string().nullable(), to: z.string() })),
   event("NOTE", z.object({ text: z.string().min(1) })),
+  event(
+    "ROLLBACK_TRANSITION",
+    z.object({
+      rollbackId: z.string(),
+      kbNumber: z.string(),
+      action: z.string(),
+      from: z.string().nullable(),
+      to: z.string(),
+    }),
+  ),
+  /** A member of the response answered the page; `responseRole` is the seat taken (ERT_LEAD, SMS_ADMIN, SECURITY…). */
+  event("ERT_ACKNOWLEDGED", z.object({ userId: z.string(), responseRole: z.string().nullable() })),
+  /** The rollback package and its targeting exist (domain.md §7 tRollbackReady); the rollback can be advertised. */
+  event(
+    "ROLLBACK_READY",
+    z.object({
+      packageId: z.string(),
+      advertisementId: z.string().nullable(),
+      targeting: z.enum(["SAME_TARGETS_CHECK_FIRST", "APPLIED_ONLY"]).nullable(),
+    }),
+  ),
+  event("DRILL_STARTED", z.object({ scenarioId: z.string(), timeScale: z.number().positive() })),
+  event("DRILL_PAUSED", z.object({ reason: z.string().nullable() })),
+  event("DRILL_RESUMED", z.object({ pausedMs: z.number().nonnegative() })),
+  event(
+    "DRILL_INJECT_FIRED",
+    z.object({
+      injectId: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      atMinute: z.number().nonnegative(),
+      firedAtMinute: z.number().nonnegative(),
+      early: z.boolean(),
+    }),
+  ),
+  event("DRILL_ENDED", z.object({ reason: z.string().nullable() })),
+  event("DRILL_CANCELLED", z.object({ reason: z.string() })),
+  event("DRILL_SIGNED_OFF", z.object({ name: z.string(), comment: z.string() })),
 ]);
 export type TimelineEventInput = z.infer<typeof TimelineEventInputSchema>;
 

@@ -1,16 +1,22 @@
 import {
   AdvertisementSchema,
+  CollectionSchema,
   ComplianceBatchSchema,
   DpStatusBatchSchema,
   FleetImportSchema,
   PackageSchema,
+  ProgramFlags,
   ProgramSchema,
   StatusBatchSchema,
   clientStateOfMessage,
   type Advertisement,
   type AdvertisementRecord,
   type AdvertisementStatusSummary,
+  type Collection,
+  type CollectionRecord,
   type ComplianceBatch,
+  type ComputerPage,
+  type ComputerRecord,
   type DpStatusBatch,
   type ErrorDetail,
   type FleetImport,
@@ -22,7 +28,12 @@ import {
   type ProgramRecord,
   type StatusBatch,
 } from "@firebreak/domain";
-import { FirebreakError, type FirebreakApi, type IngestTokenCreated } from "./firebreak-client.js";
+import {
+  FirebreakError,
+  type FirebreakApi,
+  type IngestTokenCreated,
+  type ListComputersParams,
+} from "./firebreak-client.js";
 
 /**
  * An in-memory stand-in for the Firebreak API, for tests only (not exported from the package).
@@ -83,6 +94,8 @@ export class FakeFirebreak implements FirebreakApi {
   readonly baseUrl = "http://fake.invalid";
   readonly imports: FleetImport[] = [];
   readonly computers = new Map<number, { siteCode: string; onlineRatio: number | undefined }>();
+  readonly computerRecords = new Map<number, ComputerRecord>();
+  readonly collections = new Map<string, Collection>();
   readonly sites = new Set<string>();
   readonly packages = new Map<string, Package>();
   readonly programs = new Map<string, Program>();
@@ -112,6 +125,11 @@ export class FakeFirebreak implements FirebreakApi {
     (b.computers ?? []).forEach((c, i) => {
       requireSite(c.siteCode, `body.computers.${i}.siteCode`);
       this.computers.set(c.resourceId, { siteCode: c.siteCode, onlineRatio: c.onlineRatio });
+      this.computerRecords.set(c.resourceId, {
+        ...c,
+        id: "00000000-0000-4000-8000-0000000000ee",
+        onlineRatio: c.onlineRatio ?? 1,
+      });
     });
     for (const c of b.collections ?? []) {
       for (const id of c.memberResourceIds ?? [])
@@ -123,6 +141,7 @@ export class FakeFirebreak implements FirebreakApi {
             "VALIDATION_FAILED",
             `collection ${c.collectionId} names unknown resource ${id}`,
           );
+      this.collections.set(c.collectionId, c);
     }
     this.imports.push(body);
     return {
@@ -192,7 +211,7 @@ export class FakeFirebreak implements FirebreakApi {
       maxRunMinutes: p.maxRunMinutes,
       kind: p.kind,
       checksUpdatePresent: p.checksUpdatePresent,
-      disabled: false,
+      disabled: ProgramFlags.has(p.programFlags, "DISABLED"),
       updatedAt: "2026-01-01T00:00:00.000Z",
     };
   }
@@ -212,6 +231,16 @@ export class FakeFirebreak implements FirebreakApi {
     const p = this.programs.get(`${packageId}|${programName}`);
     if (!p) throw apiError("GET", "/programs", 404, "NOT_FOUND", `No program ${programName}.`);
     return this.programRecord(p);
+  }
+
+  /** What the console's "Disable this program on computers where it is advertised" does. */
+  setProgramDisabled(packageId: string, programName: string, disabled: boolean): ProgramRecord {
+    const key = `${packageId}|${programName}`;
+    const p = this.programs.get(key);
+    if (!p) throw apiError("PATCH", "/programs", 404, "NOT_FOUND", `No program ${programName}.`);
+    const next = { ...p, programFlags: ProgramFlags.with(p.programFlags, "DISABLED", disabled) };
+    this.programs.set(key, next);
+    return this.programRecord(next);
   }
 
   private advertRecord(a: Advertisement): AdvertisementRecord {
@@ -247,6 +276,57 @@ export class FakeFirebreak implements FirebreakApi {
     const a = this.adverts.get(advertisementId);
     if (!a) throw apiError("GET", "/advertisements", 404, "NOT_FOUND", `No advertisement ${advertisementId}.`);
     return this.advertRecord(a);
+  }
+
+  /** What the console does when the ERT builds a collection (e.g. the machines that applied an update). */
+  createCollection(collection: Collection): CollectionRecord {
+    const c = parse(CollectionSchema, collection, "/api/fleets/production/collections");
+    if (this.collections.has(c.collectionId))
+      throw apiError("POST", "/collections", 409, "CONFLICT", `Collection ${c.collectionId} already exists.`);
+    this.collections.set(c.collectionId, c);
+    return this.collectionRecord(c);
+  }
+
+  private collectionRecord(c: Collection): CollectionRecord {
+    return {
+      id: "00000000-0000-4000-8000-0000000000ff",
+      version: 1,
+      collectionId: c.collectionId,
+      name: c.name,
+      parentCollectionId: c.parentCollectionId,
+      rules: c.rules,
+      purpose: c.purpose,
+      memberCount: c.memberResourceIds?.length ?? 0,
+      evaluatedAt: "2026-01-01T00:00:00.000Z",
+    };
+  }
+
+  async getCollection(collectionId: string): Promise<CollectionRecord> {
+    const c = this.collections.get(collectionId);
+    if (!c) throw apiError("GET", "/collections", 404, "NOT_FOUND", `No collection ${collectionId}.`);
+    return this.collectionRecord(c);
+  }
+
+  async listCollections(): Promise<CollectionRecord[]> {
+    return [...this.collections.values()]
+      .sort((a, b) => a.collectionId.localeCompare(b.collectionId))
+      .map((c) => this.collectionRecord(c));
+  }
+
+  async listComputers(query: ListComputersParams): Promise<ComputerPage> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    if (pageSize > 500)
+      throw apiError("GET", "/computers", 400, "VALIDATION_FAILED", "Request validation failed", [
+        { path: "querystring.pageSize", message: "pageSize is at most 500" },
+      ]);
+    const members = query.collectionId
+      ? new Set(this.collections.get(query.collectionId)?.memberResourceIds ?? [])
+      : undefined;
+    const all = [...this.computerRecords.values()]
+      .filter((c) => (!members || members.has(c.resourceId)) && (!query.siteCode || c.siteCode === query.siteCode))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { items: all.slice((page - 1) * pageSize, page * pageSize), page, pageSize, total: all.length };
   }
 
   async advertisementStatus(advertisementId: string): Promise<AdvertisementStatusSummary> {

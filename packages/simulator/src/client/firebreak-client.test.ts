@@ -362,3 +362,27 @@ describe("the whole path through the real client (fetch faked at the edge)", () 
     expect(api.storedRows("compliance")).toBe(summary.complianceRows);
   });
 });
+
+describe("FirebreakClient: reading what the console made", () => {
+  it("reads collections and pages through a collection's computers with the query in the URL", async () => {
+    const urls: string[] = [];
+    const { fetchImpl } = scripted((req) => login(req) ?? json(200, { items: [], page: 2, pageSize: 500, total: 0 }));
+    const c = new FirebreakClient({
+      baseUrl: URL0,
+      fleet: "drill-1",
+      fetch: (input, init) => {
+        urls.push(input);
+        return fetchImpl(input, init);
+      },
+    });
+    await c.login("sms-admin", "firebreak-demo");
+    await c.getCollection("CEN00020");
+    expect(await c.listCollections()).toEqual([]);
+    await c.listComputers({ collectionId: "CEN00020", page: 2, pageSize: 500 });
+    expect(urls.slice(1)).toEqual([
+      `${URL0}/api/fleets/drill-1/collections/CEN00020`,
+      `${URL0}/api/fleets/drill-1/collections`,
+      `${URL0}/api/fleets/drill-1/computers?collectionId=CEN00020&page=2&pageSize=500`,
+    ]);
+  });
+});

@@ -6,7 +6,9 @@ import {
   type AdvertisementRecord,
   type AdvertisementStatusSummary,
   type ApiError,
+  type CollectionRecord,
   type ComplianceBatch,
+  type ComputerPage,
   type DpStatusBatch,
   type FleetImport,
   type FleetImportResult,
@@ -119,6 +121,16 @@ export interface IngestTokenCreated {
   token: string;
 }
 
+/** Filters of GET /api/fleets/:fleet/computers the simulator uses. */
+export interface ListComputersParams {
+  collectionId?: string;
+  siteCode?: string;
+  /** From 1. */
+  page?: number;
+  /** At most 500. */
+  pageSize?: number;
+}
+
 /** What the simulator's play functions need from the API; tests fake exactly this. */
 export interface FirebreakApi {
   readonly baseUrl: string;
@@ -129,6 +141,10 @@ export interface FirebreakApi {
   getProgram(packageId: string, programName: string): Promise<ProgramRecord>;
   createAdvertisement(advert: Advertisement): Promise<AdvertisementRecord>;
   getAdvertisement(advertisementId: string): Promise<AdvertisementRecord>;
+  getCollection(collectionId: string): Promise<CollectionRecord>;
+  listCollections(): Promise<CollectionRecord[]>;
+  /** One page of computers, e.g. the members of a collection. */
+  listComputers(query: ListComputersParams): Promise<ComputerPage>;
   advertisementStatus(advertisementId: string): Promise<AdvertisementStatusSummary>;
   createIngestToken(body: { name: string; siteCodes: string[] }): Promise<IngestTokenCreated>;
   postStatusMessages(token: string, batch: StatusBatch): Promise<IngestResult>;
@@ -317,6 +333,26 @@ export class FirebreakClient implements FirebreakApi {
     return this.request("GET", this.fleetPath(`/advertisements/${encodeURIComponent(advertisementId)}`), {
       auth: { kind: "session" },
     });
+  }
+
+  getCollection(collectionId: string): Promise<CollectionRecord> {
+    return this.request("GET", this.fleetPath(`/collections/${encodeURIComponent(collectionId)}`), {
+      auth: { kind: "session" },
+    });
+  }
+
+  async listCollections(): Promise<CollectionRecord[]> {
+    const r = await this.request<{ items: CollectionRecord[] }>("GET", this.fleetPath("/collections"), {
+      auth: { kind: "session" },
+    });
+    return r.items;
+  }
+
+  listComputers(query: ListComputersParams): Promise<ComputerPage> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
+    const q = qs.toString();
+    return this.request("GET", this.fleetPath(`/computers${q ? `?${q}` : ""}`), { auth: { kind: "session" } });
   }
 
   advertisementStatus(advertisementId: string): Promise<AdvertisementStatusSummary> {

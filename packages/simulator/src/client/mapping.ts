@@ -1,10 +1,23 @@
-import type { FleetImport, SiteSystem } from "@firebreak/domain";
+import {
+  ProgramFlags,
+  type Advertisement,
+  type AdvertisementRecord,
+  type Collection,
+  type CollectionRecord,
+  type FleetImport,
+  type Package,
+  type PackageDetail,
+  type Program,
+  type ProgramRecord,
+  type SiteSystem,
+} from "@firebreak/domain";
 import { defaultPowerProfile, type FleetDescription, type SimComputer, type SimSiteSystem } from "../fleet.js";
 import { PowerModel } from "../power.js";
 import { DEFAULT_START_TIME } from "../presets.js";
 
 /**
- * From the simulator's fleet description to the API's import shapes. The simulator carries a
+ * From the simulator's fleet description to the API's import shapes, and back from the API's
+ * records to the SMS objects the engine plays. The simulator carries a
  * few behavioural inputs SMS does not store (power pattern, link speeds, DP capacity); they are
  * dropped here, except the power pattern, which becomes the computer's `onlineRatio` (the share
  * of time it is on and connected, what the forecast works with).
@@ -83,4 +96,69 @@ export function onlineRatios(fleet: FleetDescription, opts: OnlineRatioOptions =
     out[i] = Math.round((1000 * on) / span) / 1000;
   }
   return out;
+}
+
+// ---------------------------------------------------------------- records → SMS objects
+
+export function toAdvertisement(r: AdvertisementRecord): Advertisement {
+  return {
+    advertisementId: r.advertisementId,
+    advertisementName: r.advertisementName,
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+    packageId: r.packageId,
+    programName: r.programName,
+    collectionId: r.collectionId,
+    includeSubCollection: r.includeSubCollection,
+    presentTime: r.presentTime,
+    expirationTime: r.expirationTime,
+    assignedSchedule: r.assignedSchedule,
+    assignedScheduleEnabled: r.assignedScheduleEnabled,
+    advertFlags: r.advertFlags,
+    remoteClientFlags: r.remoteClientFlags,
+    priority: r.priority,
+  };
+}
+
+/** `disabled` is folded into the flag word (the engine reads DISABLED from there). */
+export function toProgram(r: ProgramRecord): Program {
+  return {
+    packageId: r.packageId,
+    programName: r.programName,
+    commandLine: r.commandLine,
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+    programFlags: ProgramFlags.with(r.programFlags >>> 0, "DISABLED", r.disabled),
+    maxRunMinutes: r.maxRunMinutes,
+    kind: r.kind,
+    checksUpdatePresent: r.checksUpdatePresent,
+  };
+}
+
+export function toPackage(r: PackageDetail): Package {
+  const out: Package = {
+    packageId: r.packageId,
+    name: r.name,
+    version: r.pkgVersion,
+    manufacturer: r.manufacturer,
+    language: r.language,
+    sourceVersion: r.sourceVersion,
+    sizeKB: r.sizeKB,
+    sendingPriority: r.sendingPriority,
+    preferredSender: r.preferredSender,
+    ignoreAddressSchedule: r.ignoreAddressSchedule,
+    kind: r.kind,
+    updateIds: [...r.updateIds],
+  };
+  if (r.sourceSite) out.sourceSite = r.sourceSite;
+  return out;
+}
+
+export function toCollection(r: CollectionRecord, memberResourceIds: number[]): Collection {
+  return {
+    collectionId: r.collectionId,
+    name: r.name,
+    parentCollectionId: r.parentCollectionId,
+    rules: r.rules,
+    purpose: r.purpose,
+    memberResourceIds,
+  };
 }

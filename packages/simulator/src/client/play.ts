@@ -1,18 +1,30 @@
 import {
   MAX_INGEST_ROWS,
+  type Advertisement,
   type AdvertisementRecord,
   type ComplianceBatch,
   type DpStatusBatch,
   type FleetImport,
   type FleetImportResult,
   type IngestResult,
+  type Package,
+  type Program,
   type StatusBatch,
 } from "@firebreak/domain";
 import type { SimBatch, Simulation } from "../engine.js";
 import type { FleetDescription } from "../fleet.js";
-import type { Release } from "../scenarios.js";
+import { createBadUpdateScenario, type BadUpdateScenarioOptions, type Release } from "../scenarios.js";
 import { isApiCode, type FirebreakApi } from "./firebreak-client.js";
-import { onlineRatios, toImportComputer, toImportSiteSystem, type OnlineRatioOptions } from "./mapping.js";
+import {
+  onlineRatios,
+  toAdvertisement,
+  toCollection,
+  toImportComputer,
+  toImportSiteSystem,
+  toPackage,
+  toProgram,
+  type OnlineRatioOptions,
+} from "./mapping.js";
 
 /**
  * Plays the simulator into Firebreak through its public API, like a real SMS site would feed it:
@@ -399,4 +411,187 @@ export async function playThroughApi(opts: PlayOptions): Promise<PlaySummary> {
   s.wallMs = now() - wallStart;
   report("done");
   return s;
+}
+
+// ---------------------------------------------------------------- following Firebreak
+
+export interface FollowOptions {
+  /** Sites whose DPs get the package when the simulation does not have it yet; default every site below its source. */
+  siteCodes?: readonly string[];
+  courierSiteCodes?: readonly string[];
+}
+
+export interface FollowedAdvertisement {
+  advertisement: Advertisement;
+  program: Program;
+  package: Package;
+  /** What the simulation did not have before (collection ids: the target and any sub-collections). */
+  added: { package: boolean; program: boolean; advertisement: boolean; collections: string[] };
+}
+
+/** Computers per GET /computers page (the API's maximum). */
+const MEMBERS_PAGE = 500;
+
+async function collectionMembers(client: FirebreakApi, collectionId: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let page = 1; ; page++) {
+    const r = await client.listComputers({ collectionId, page, pageSize: MEMBERS_PAGE });
+    for (const c of r.items) ids.push(c.resourceId);
+    if (r.items.length === 0 || ids.length >= r.total) return ids;
+  }
+}
+
+/**
+ * Adds to a running simulation an advertisement made in Firebreak itself (e.g. the rollback the
+ * ERT builds in the console): reads it, its program, its package and — when the simulation does
+ * not know it — its collection with its members, then registers what is missing and starts
+ * distributing a new package (DPs Firebreak already reports current start INSTALLED). From the
+ * next `advance` its clients pick it up and report like for any other advertisement.
+ */
+export async function followAdvertisement(
+  client: FirebreakApi,
+  sim: Simulation,
+  advertisementId: string,
+  opts: FollowOptions = {},
+): Promise<FollowedAdvertisement> {
+  const record = await client.getAdvertisement(advertisementId);
+  if (record.state !== "ACTIVE")
+    throw new Error(
+      `Advertisement ${advertisementId} is ${record.state.toLowerCase()}; only an active one can be played.`,
+    );
+  const advertisement = toAdvertisement(record);
+  const program = toProgram(await client.getProgram(record.packageId, record.programName));
+  const detail = await client.getPackage(record.packageId);
+  const pkg = toPackage(detail);
+  const added: FollowedAdvertisement["added"] = {
+    package: false,
+    program: false,
+    advertisement: false,
+    collections: [],
+  };
+  if (sim.hasAdvertisement(advertisementId)) return { advertisement, program, package: pkg, added };
+
+  // Collections first: the advertisement resolves its targets when it is added.
+  if (!sim.hasCollection(record.collectionId)) {
+    const wanted = [await client.getCollection(record.collectionId)];
+    if (record.includeSubCollection) {
+      const all = await client.listCollections();
+      for (let k = 0; k < wanted.length; k++) {
+        const parent = wanted[k]?.collectionId;
+        for (const c of all) if (c.parentCollectionId === parent && !sim.hasCollection(c.collectionId)) wanted.push(c);
+      }
+    }
+    for (const c of wanted) {
+      sim.addCollection(toCollection(c, await collectionMembers(client, c.collectionId)));
+      added.collections.push(c.collectionId);
+    }
+  }
+  if (!sim.hasPackage(pkg.packageId)) {
+    const dpStoredVersions: Record<string, number> = {};
+    for (const d of detail.distributions) if (d.storedVersion > 0) dpStoredVersions[d.serverName] = d.storedVersion;
+    sim.addPackage(pkg, { dpStoredVersions });
+    const distribution: { siteCodes?: readonly string[]; courierSiteCodes?: readonly string[] } = {};
+    if (opts.siteCodes) distribution.siteCodes = opts.siteCodes;
+    if (opts.courierSiteCodes) distribution.courierSiteCodes = opts.courierSiteCodes;
+    sim.distributePackage(pkg.packageId, distribution);
+    added.package = true;
+  }
+  if (!sim.hasProgram(program.packageId, program.programName)) {
+    sim.addProgram(program);
+    added.program = true;
+  }
+  sim.addAdvertisement(advertisement);
+  added.advertisement = true;
+  return { advertisement, program, package: pkg, added };
+}
+
+/**
+ * Picks up a program's flags as Firebreak holds them now — e.g. "Disable this program on
+ * computers where it is advertised" set in the console to halt a bad release (domain.md §3.4 R1).
+ * Clients see the change at their next policy poll. Returns whether anything changed.
+ */
+export async function followProgramFlags(
+  client: FirebreakApi,
+  sim: Simulation,
+  packageId: string,
+  programName: string,
+): Promise<boolean> {
+  const flags = toProgram(await client.getProgram(packageId, programName)).programFlags;
+  if (flags === sim.getProgramFlags(packageId, programName)) return false;
+  sim.setProgramFlags(packageId, programName, flags);
+  return true;
+}
+
+export type ApiPlayOptions = Omit<PlayOptions, "until" | "advertisementId">;
+
+/** One simulation played into Firebreak in steps, picking up what the console changes in between. */
+export interface ApiPlay {
+  readonly simulation: Simulation;
+  readonly ingestToken: string;
+  /** Plays `windows` more windows of `stepMinutes` and posts what they reported. */
+  playWindows(windows: number, opts?: { advertisementId?: string }): Promise<PlaySummary>;
+  playUntil(until: number | string | Date, opts?: { advertisementId?: string }): Promise<PlaySummary>;
+  followAdvertisement(advertisementId: string, opts?: FollowOptions): Promise<FollowedAdvertisement>;
+  followProgramFlags(packageId: string, programName: string): Promise<boolean>;
+}
+
+export function createApiPlay(opts: ApiPlayOptions): ApiPlay {
+  const { client, simulation: sim } = opts;
+  const stepMs = (opts.stepMinutes ?? 15) * 60_000;
+  const playUntil: ApiPlay["playUntil"] = (until, o = {}) =>
+    playThroughApi({ ...opts, until, ...(o.advertisementId ? { advertisementId: o.advertisementId } : {}) });
+  return {
+    simulation: sim,
+    ingestToken: opts.ingestToken,
+    playUntil,
+    playWindows(windows, o) {
+      if (!(Number.isInteger(windows) && windows >= 0)) throw new RangeError("windows must be a whole number ≥ 0");
+      return playUntil(sim.now + windows * stepMs, o);
+    },
+    followAdvertisement: (advertisementId, o) => followAdvertisement(client, sim, advertisementId, o),
+    followProgramFlags: (packageId, programName) => followProgramFlags(client, sim, packageId, programName),
+  };
+}
+
+export interface BadUpdatePlayOptions extends BadUpdateScenarioOptions {
+  /** Default `sim-<seed>-<advertisement id>`: another release id never replays this run's batches. */
+  batchPrefix?: string;
+  stepMinutes?: number;
+  /** Ingest token name. Default `simulator <advertisement id>`. */
+  tokenName?: string;
+  dpStatus?: boolean;
+}
+
+export interface BadUpdatePlay extends ApiPlay {
+  fleet: FleetDescription;
+  release: Release;
+  imported: ImportSummary;
+  ensured: EnsuredRelease;
+}
+
+/**
+ * Everything a test needs to play a bad update into a running Firebreak: builds the scenario
+ * (small demo fleet by default), imports the fleet, creates the release (or finds it), makes an
+ * ingest token for every site, and returns a play at the scenario's start. Then
+ * `playWindows(n)`, `followAdvertisement(rollbackId)` once the console made the rollback,
+ * `playWindows(m)` again. `client` must be signed in as an SMS administrator.
+ */
+export async function setUpBadUpdatePlay(client: FirebreakApi, o: BadUpdatePlayOptions): Promise<BadUpdatePlay> {
+  const { fleet, release, simulation } = createBadUpdateScenario(o);
+  const imported = await importFleet(client, fleet, undefined, { seed: o.seed, from: o.startTime });
+  const ensured = await ensureRelease(client, release);
+  const advertisementId = release.advertisement.advertisementId;
+  const { token } = await client.createIngestToken({
+    name: o.tokenName ?? `simulator ${advertisementId}`,
+    siteCodes: fleet.sites.map((s) => s.siteCode),
+  });
+  const play = createApiPlay({
+    client,
+    ingestToken: token,
+    simulation,
+    batchPrefix: o.batchPrefix ?? `sim-${o.seed}-${advertisementId}`,
+    ...(o.stepMinutes !== undefined ? { stepMinutes: o.stepMinutes } : {}),
+    ...(o.dpStatus !== undefined ? { dpStatus: o.dpStatus } : {}),
+  });
+  return { ...play, fleet, release, imported, ensured };
 }

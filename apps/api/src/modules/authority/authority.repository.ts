@@ -57,10 +57,18 @@ export const authorityRepository = {
     });
   },
 
-  /** Every grant in force at `now` (the war-room roster). */
-  activeGrantsAt(db: DbClient, now: Date) {
+  /**
+   * Every grant in force at `now` (the war-room roster), given in an emergency of `fleetId` when
+   * set: a grant of a drill's sandbox emergency never shows on a production roster (decision 007).
+   */
+  activeGrantsAt(db: DbClient, now: Date, fleetId?: string) {
     return db.authorityGrant.findMany({
-      where: { revokedAt: null, startsAt: { lte: now }, expiresAt: { gt: now } },
+      where: {
+        revokedAt: null,
+        startsAt: { lte: now },
+        expiresAt: { gt: now },
+        ...(fleetId ? { emergency: { fleetId } } : {}),
+      },
       orderBy: { expiresAt: "asc" },
       select: { id: true, granteeId: true, expiresAt: true },
     });

@@ -131,24 +131,6 @@ export const casesRepository = {
       },
     });
   },
-  findProgramRow(db: DbClient, programRowId: string) {
-    return db.program.findUnique({
-      where: { id: programRowId },
-      select: {
-        id: true,
-        version: true,
-        programFlags: true,
-        programName: true,
-        package: { select: { packageId: true } },
-      },
-    });
-  },
-  setProgramFlags(db: DbClient, programRowId: string, programFlags: bigint) {
-    return db.program.update({ where: { id: programRowId }, data: { programFlags, version: { increment: 1 } } });
-  },
-  setAdvertisementState(db: DbClient, id: string, state: "ACTIVE" | "DISABLED") {
-    return db.advertisement.update({ where: { id }, data: { state, version: { increment: 1 } } });
-  },
   async succeededResourceIds(db: DbClient, fleetId: string, advertisementId: string): Promise<number[]> {
     const rows = await db.clientAdvertStatus.findMany({
       where: { fleetId, advertisementId, lastState: "SUCCEEDED" },

@@ -1,7 +1,6 @@
 import {
   AcceptanceTestSchema,
   AppError,
-  ProgramFlags,
   SoftwareUpdateSchema,
   UpdateCaseSchema,
   availableCaseActions,
@@ -15,7 +14,6 @@ import {
   suggestPriority,
   testAlerts,
   transitionCase,
-  withProgramDisabled,
   type AcceptanceTest,
   type CaseActionInput,
   type CaseDetail,
@@ -43,6 +41,8 @@ import { recordTimeline, toTimelineEntry } from "../timeline/timeline.service.js
 import { timelineRepository } from "../timeline/timeline.repository.js";
 import { toUpdateRecord } from "../updates/updates.service.js";
 import { updatesRepository } from "../updates/updates.repository.js";
+import { haltForCase, resumeForCase } from "../halts/halts.service.js";
+import { rollbacksRepository } from "../rollbacks/rollbacks.repository.js";
 import { casesRepository as repo, type CaseRow } from "./cases.repository.js";
 
 const STATUS_OF_REFUSAL = {
@@ -98,16 +98,21 @@ export function caseSummary(row: CaseRow, policy: PriorityPolicy, now: Date): Ca
       : null,
     emergencyId: row.emergencyId,
     openTests: openTests(tests).length,
-    alerts: testAlerts(tests, record.deploymentStartedAt).map(
-      (a) => `${a.scope === "CORE" ? "Core" : "Full-suite"} test "${a.name}" failed after deployment started`,
-    ),
+    alerts: [
+      ...(record.status === "HALTED" && record.halt?.automaticRule
+        ? [`Halted automatically. ${record.halt.automaticRule}`]
+        : []),
+      ...testAlerts(tests, record.deploymentStartedAt).map(
+        (a) => `${a.scope === "CORE" ? "Core" : "Full-suite"} test "${a.name}" failed after deployment started`,
+      ),
+    ],
     openedAt: row.openedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** Columns the board filters on, copied from the record. */
-const columnsOf = (record: UpdateCase) => ({
+/** Columns the board filters on, copied from the record (also for halts.service's automatic halts). */
+export const caseColumnsOf = (record: UpdateCase) => ({
   status: record.status,
   phase: phaseOfState[record.status],
   priority: priorityInForce(record),
@@ -129,50 +134,44 @@ export function createCasesService(db: Db) {
     return row;
   }
 
-  /** The program and advertisement the case's release uses (halt / resume act on them). */
+  /**
+   * The program and advertisement the case's release uses (halt / resume act on them), through
+   * the same code as every other halt (halts.service): a halt stops every advertisement of the
+   * program and records the halt; a resume lifts it, and the program runs again only when no other
+   * halt on it stands — then the returned note says why it stays disabled.
+   */
   async function applyProgramEffect(
     tx: DbClient,
     actor: Actor,
     row: CaseRow,
     record: UpdateCase,
+    action: CaseActionInput,
     effect: Extract<CaseEffect, { type: "DISABLE_PROGRAM" | "ENABLE_PROGRAM" }>,
-  ) {
-    if (!record.advertisementId) return;
+    now: Date,
+  ): Promise<string | null> {
+    if (!record.advertisementId) return null;
     const ad = await repo.findAdvertisement(tx, row.fleetId, record.advertisementId);
-    if (!ad) return;
-    const program = await repo.findProgramRow(tx, ad.programRowId);
-    if (!program) return;
-    const disable = effect.type === "DISABLE_PROGRAM";
-    const before = Number(program.programFlags);
-    const after = withProgramDisabled(before, disable);
-    await repo.setProgramFlags(tx, program.id, BigInt(after >>> 0));
-    await recordAudit(tx, actor, {
-      action: disable ? "program.disable" : "program.enable",
-      entityType: "program",
-      entityId: `${program.package.packageId}/${program.programName}`,
-      before: { programFlags: before, disabled: ProgramFlags.has(before, "DISABLED") },
-      after: { programFlags: after, disabled: disable, caseId: row.id },
+    if (!ad) return null;
+    if (effect.type === "DISABLE_PROGRAM") {
+      await haltForCase(tx, actor, {
+        fleetId: row.fleetId,
+        caseId: row.id,
+        advertisementId: record.advertisementId,
+        alsoDisableAdvertisement: effect.alsoDisableAdvertisement,
+        reason: record.halt?.reason ?? (action.type === "halt" ? action.reason : "halted"),
+        automaticRule: record.halt?.automaticRule ?? null,
+        now,
+      });
+      return null;
+    }
+    const { note } = await resumeForCase(tx, actor, {
+      fleetId: row.fleetId,
+      caseId: row.id,
+      advertisementId: record.advertisementId,
+      reason: action.type === "resume" ? action.reason : "resumed",
+      now,
     });
-    if (effect.type === "DISABLE_PROGRAM" && effect.alsoDisableAdvertisement) {
-      await repo.setAdvertisementState(tx, ad.id, "DISABLED");
-      await recordAudit(tx, actor, {
-        action: "advertisement.disable",
-        entityType: "advertisement",
-        entityId: record.advertisementId,
-        before: { state: ad.state },
-        after: { state: "DISABLED", caseId: row.id },
-      });
-    }
-    if (effect.type === "ENABLE_PROGRAM" && ad.state === "DISABLED") {
-      await repo.setAdvertisementState(tx, ad.id, "ACTIVE");
-      await recordAudit(tx, actor, {
-        action: "advertisement.enable",
-        entityType: "advertisement",
-        entityId: record.advertisementId,
-        before: { state: ad.state },
-        after: { state: "ACTIVE", caseId: row.id },
-      });
-    }
+    return note;
   }
 
   /** Compliance of the release's targets with DONE out-of-band machine tasks folded in (gate G6). */
@@ -255,7 +254,11 @@ export function createCasesService(db: Db) {
           });
         }
         const record = newUpdateCase();
-        const row = await repo.create(tx, { fleetId: scope.fleetId, updateId: body.updateId, ...columnsOf(record) });
+        const row = await repo.create(tx, {
+          fleetId: scope.fleetId,
+          updateId: body.updateId,
+          ...caseColumnsOf(record),
+        });
         await recordTimeline(
           tx,
           actor,
@@ -351,13 +354,34 @@ export function createCasesService(db: Db) {
       const acting: Actor = underGrant ? { ...actor, authorityGrantId: grant.id } : actor;
 
       await writeTransaction(db, async (tx) => {
-        if (!(await repo.updateIfVersion(tx, id, version, columnsOf(result.next)))) throw staleVersion("case");
+        if (action.type === "resume" || action.type === "abandonRollback") {
+          // In the transaction, so a rollback opened meanwhile is seen. Resuming would re-enable the
+          // program a rollback is removing the update behind; an open rollback moves the case itself.
+          const rollback = await rollbacksRepository.findOpenForCase(tx, id);
+          if (rollback)
+            throw new AppError(
+              "CONFLICT",
+              action.type === "resume"
+                ? `A rollback of this update is open (rollback ${rollback.id}): cancel it before resuming the deployment.`
+                : `A rollback of this update is open (rollback ${rollback.id}): cancel it, or mark it not feasible, and the case follows.`,
+            );
+        }
+        if (!(await repo.updateIfVersion(tx, id, version, caseColumnsOf(result.next)))) throw staleVersion("case");
         const events: TimelineEventInput[] = [];
         for (const effect of result.effects) {
           if (effect.type === "TIMELINE") events.push(effect.event);
-          else if (effect.type === "DISABLE_PROGRAM" || effect.type === "ENABLE_PROGRAM")
-            await applyProgramEffect(tx, acting, row, result.next, effect);
-          else if (effect.type === "PAGE_ERT") {
+          else if (effect.type === "DISABLE_PROGRAM" || effect.type === "ENABLE_PROGRAM") {
+            const note = await applyProgramEffect(tx, acting, row, result.next, action, effect, now);
+            if (note)
+              events.push({
+                type: "NOTE",
+                at: now.toISOString(),
+                actorId: null,
+                caseId: id,
+                summary: note,
+                payload: { text: note },
+              });
+          } else if (effect.type === "PAGE_ERT") {
             events.push({
               type: "NOTE",
               at: now.toISOString(),

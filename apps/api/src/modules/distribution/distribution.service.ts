@@ -24,6 +24,7 @@ import type { Actor } from "../../lib/actor.js";
 import { staleVersion } from "../../lib/concurrency.js";
 import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
+import { haltsRepository } from "../halts/halts.repository.js";
 import {
   distributionRepository as repo,
   type AdvertisementRow,
@@ -137,13 +138,15 @@ function rethrowUnique(err: unknown, message: string, path: string): never {
 }
 
 /**
- * A halt is lifted only by the case's resume action (ERT lead or authority), never by re-enabling
- * the program or the advertisement underneath it.
+ * A halt is lifted only by its resume (the case's resume action, or the advertisement's resume when
+ * no case stands behind it; ERT lead or emergency authority), never by re-enabling the program or
+ * the advertisement underneath it. `programRowId`: a halt of any advertisement of the program;
+ * `advertisementRowId`: a halt of that advertisement.
  */
 async function refuseWhileHalted(
   tx: DbClient,
   scope: FleetScope,
-  ref: { advertisementId?: string; packageId?: string },
+  ref: { advertisementId?: string; packageId?: string; advertisementRowId?: string; programRowId?: string },
 ) {
   const halted = await repo.haltingCase(tx, scope.fleetId, ref);
   if (halted) {
@@ -153,6 +156,20 @@ async function refuseWhileHalted(
       {
         details: [{ path: "body", message: "the release is halted" }],
       },
+    );
+  }
+  const halts = ref.advertisementRowId
+    ? await haltsRepository.haltsInForceOfAdvertisement(tx, ref.advertisementRowId)
+    : ref.programRowId
+      ? await haltsRepository.haltsInForceOfProgram(tx, ref.programRowId)
+      : [];
+  const halt = halts[0];
+  if (halt) {
+    const ad = halt.advertisement.advertisementId;
+    throw new AppError(
+      "CONFLICT",
+      `This release is halted (advertisement ${ad}, since ${halt.haltedAt.toISOString()}${halt.automaticRule ? `, by an automatic halt rule` : ""}). Resume the deployment of ${ad} from its deployment monitor, which needs the ERT lead or emergency authority.`,
+      { details: [{ path: "body", message: "the release is halted" }] },
     );
   }
 }
@@ -332,7 +349,7 @@ export function createDistributionService(db: Db) {
         let flags = body.programFlags ?? Number(before.programFlags);
         if (body.disabled !== undefined) flags = withProgramDisabled(flags, body.disabled);
         if (ProgramFlags.has(Number(before.programFlags), "DISABLED") && !ProgramFlags.has(flags, "DISABLED")) {
-          await refuseWhileHalted(tx, scope, { packageId });
+          await refuseWhileHalted(tx, scope, { packageId, programRowId: before.id });
         }
         const after = await repo.updateProgramIfVersion(tx, before.id, version, {
           ...(body.commandLine !== undefined ? { commandLine: body.commandLine } : {}),
@@ -412,7 +429,7 @@ export function createDistributionService(db: Db) {
         if (before.version !== version) throw staleVersion("advertisement");
         const program = await advertisementRefsOrThrow(tx, scope, body);
         if (before.state === "DISABLED" && body.state === "ACTIVE")
-          await refuseWhileHalted(tx, scope, { advertisementId });
+          await refuseWhileHalted(tx, scope, { advertisementId, advertisementRowId: before.id });
         const after = await repo.updateAdvertisementIfVersion(tx, before.id, version, {
           programRowId: program.id,
           ...advertData(body),

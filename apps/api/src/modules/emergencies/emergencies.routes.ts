@@ -13,6 +13,7 @@ import {
   GrantAuthorityBodySchema,
   GrantParamsSchema,
   IdParamsSchema,
+  LinkEmergencyCaseBodySchema,
   ListEmergenciesQuerySchema,
   RevokeAuthorityBodySchema,
   WarRoomSchema,
@@ -98,6 +99,22 @@ export const emergenciesRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => {
       const e = await emergencies.close(req.actor(), req.params.id, requireIfMatch(req.headers["if-match"]), req.body);
+      return reply.header("etag", etagFor(e.version)).send(e);
+    },
+  });
+
+  app.post("/:id/cases", {
+    config: { access: routeRolesFor("declareEmergency") },
+    schema: {
+      tags: ["emergencies"],
+      summary:
+        "Link a case of the emergency's own fleet to the open emergency (ERT lead, or an authority grant in it); a case already in it is left as it is",
+      params: IdParamsSchema,
+      body: LinkEmergencyCaseBodySchema,
+      response: { 200: EmergencyRecordSchema },
+    },
+    handler: async (req, reply) => {
+      const e = await emergencies.linkCase(req.actor(), req.params.id, req.body);
       return reply.header("etag", etagFor(e.version)).send(e);
     },
   });

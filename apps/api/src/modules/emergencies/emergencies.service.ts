@@ -3,6 +3,8 @@ import {
   AUTHORITY_GRANTEE_ROLES,
   AuthorityGrantSchema,
   EmergencySchema,
+  canProcess,
+  roleLabels,
   OOB_TASK_STATES,
   OutOfBandTaskSchema,
   declareEmergency,
@@ -17,6 +19,7 @@ import {
   type EmergencyAction,
   type EmergencyRecord,
   type GrantAuthorityBody,
+  type LinkEmergencyCaseBody,
   type ListEmergenciesQuery,
   type RevokeAuthorityBody,
   type Role,
@@ -300,7 +303,7 @@ export function createEmergenciesService(db: Db) {
         casesRepository.listByIds(db, record.caseIds),
         loadPolicy(db),
         repo.rosterUsers(db, ROSTER_ROLES),
-        authorityRepository.activeGrantsAt(db, now),
+        authorityRepository.activeGrantsAt(db, now, row.fleetId),
         authorityRepository.listForEmergency(db, id),
         timelineRepository.listForEmergency(db, id, record.caseIds),
         repo.listChecklistApplications(db, id),
@@ -356,6 +359,75 @@ export function createEmergenciesService(db: Db) {
     /** Refused (409) while a relaxed sender address has not been restored (domain `restoreTasksBlockingClose`). */
     close(actor: Actor, id: string, version: number, body: CloseEmergencyBody): Promise<EmergencyRecord> {
       return transition(actor, id, version, { type: "close", summary: body.summary });
+    },
+
+    /**
+     * A case of the emergency's own fleet joins the open emergency (e.g. the release case a
+     * drill's team opened in the sandbox joins the drill's emergency). Needs the declaring
+     * authority: the ERT lead, or an active grant in this emergency. Linking a case already in it
+     * changes nothing.
+     */
+    async linkCase(actor: Actor, id: string, body: LinkEmergencyCaseBody): Promise<EmergencyRecord> {
+      const who = signedIn(actor);
+      const now = new Date();
+      await emergencyOrThrow(db, id);
+      const grant = await grantInForce(db, actor, now, { emergencyId: id });
+      if (!canProcess(who.role, "declareEmergency", grant !== null))
+        throw new AppError(
+          "FORBIDDEN",
+          `Linking a case to an emergency needs the ERT lead role or an active emergency-authority grant in it; your role is ${roleLabels[who.role]}.`,
+        );
+      const acting = actingAs(actor, grant, canProcess(who.role, "declareEmergency"));
+      await writeTransaction(db, async (tx) => {
+        const em = await emergencyOrThrow(tx, id);
+        const record = EmergencySchema.parse(em.record);
+        if (record.state === "CLOSED")
+          throw new AppError("ILLEGAL_TRANSITION", "The emergency is closed: no case can join it any more.");
+        const [c] = await casesRepository.listByIds(tx, [body.caseId]);
+        if (!c)
+          throw new AppError("NOT_FOUND", "No such case.", {
+            details: [{ path: "body.caseId", message: "no such case" }],
+          });
+        if (c.fleetId !== em.fleetId)
+          throw new AppError("VALIDATION_FAILED", `The case for ${c.update.kbNumber} belongs to another fleet.`, {
+            details: [{ path: "body.caseId", message: "belongs to another fleet" }],
+          });
+        if (c.emergencyId === id && record.caseIds.includes(c.id)) return;
+        if (c.emergencyId && c.emergencyId !== id && (await repo.openAmong(tx, [c.emergencyId])).length > 0)
+          throw new AppError(
+            "CONFLICT",
+            `${c.update.kbNumber} already belongs to another open emergency. Close that one first, or work the case there.`,
+            { details: [{ path: "body.caseId", message: "in another open emergency" }] },
+          );
+        const next = { ...record, caseIds: [...new Set([...record.caseIds, c.id])] };
+        if (!(await repo.updateIfVersion(tx, id, em.version, { record: jsonSafe(next) as Prisma.InputJsonValue })))
+          throw staleVersion("emergency");
+        await casesRepository.setEmergency(tx, [c.id], id);
+        await recordTimeline(
+          tx,
+          acting,
+          em.fleetId,
+          [
+            {
+              type: "NOTE",
+              at: now.toISOString(),
+              actorId: who.userId,
+              caseId: c.id,
+              summary: `Case ${c.update.kbNumber} linked to emergency "${record.title}"`,
+              payload: { text: `Linked to emergency "${record.title}"` },
+            },
+          ],
+          { emergencyId: id },
+        );
+        await recordAudit(tx, acting, {
+          action: "case.link_emergency",
+          entityType: "case",
+          entityId: c.id,
+          before: { emergencyId: c.emergencyId },
+          after: { emergencyId: id },
+        });
+      });
+      return toEmergencyRecord(await emergencyOrThrow(db, id));
     },
 
     async addNote(actor: Actor, id: string, body: AddTimelineNoteBody): Promise<WarRoom> {

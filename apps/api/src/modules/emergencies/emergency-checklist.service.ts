@@ -102,7 +102,13 @@ export function createEmergencyChecklistService(db: Db) {
     const emergency = await emergencyOrThrow(db, emergencyId);
     const record = EmergencySchema.parse(emergency.record);
     const caseRow = await casesRepository.find(db, q.caseId);
-    if (!caseRow || !record.caseIds.includes(q.caseId) || caseRow.emergencyId !== emergencyId) {
+    // A case of another fleet never belongs here: a drill's checklist changes only its sandbox (decision 007).
+    if (
+      !caseRow ||
+      !record.caseIds.includes(q.caseId) ||
+      caseRow.emergencyId !== emergencyId ||
+      caseRow.fleetId !== emergency.fleetId
+    ) {
       throw new AppError("VALIDATION_FAILED", "That case is not part of this emergency.", {
         details: [{ path: `${where}.caseId`, message: "not a case of this emergency" }],
       });

@@ -54,7 +54,8 @@ export interface ComputerRow {
   boundaryId: string | null;
   isPatchInfrastructure: boolean;
   lastSeenAt: Date | null;
-  onlineRatio: number;
+  /** Null when the import did not measure it. */
+  onlineRatio: number | null;
 }
 
 const computerSortColumns: Record<ListComputersQuery["sort"], string> = {
@@ -79,7 +80,7 @@ interface ComputerSqlRow {
   boundary_id: string | null;
   is_patch_infrastructure: boolean;
   last_seen_at: Date | null;
-  online_ratio: number;
+  online_ratio: number | null;
 }
 
 const computerFromSql = (r: ComputerSqlRow): ComputerRow => ({
@@ -255,7 +256,7 @@ export const fleetRepository = {
     if (rows.length === 0) return 0;
     const values = rows.map(
       (r) =>
-        `(gen_random_uuid(), '${fleetId}', ${Number(r.resourceId)}, ${lit(r.name)}, ${lit(r.siteCode)}, ${lit(r.os)}, ${r.servicePack == null ? "NULL" : lit(r.servicePack)}, '${r.clientType}', ${r.isLaptop ? "true" : "false"}, '${r.connectionProfile}', ${r.boundaryId == null ? "NULL" : lit(r.boundaryId)}, ${r.isPatchInfrastructure ? "true" : "false"}, ${r.lastSeenAt ? lit(new Date(r.lastSeenAt).toISOString()) + "::timestamptz" : "NULL"}, ${Number(r.onlineRatio ?? 0.9)})`,
+        `(gen_random_uuid(), '${fleetId}', ${Number(r.resourceId)}, ${lit(r.name)}, ${lit(r.siteCode)}, ${lit(r.os)}, ${r.servicePack == null ? "NULL" : lit(r.servicePack)}, '${r.clientType}', ${r.isLaptop ? "true" : "false"}, '${r.connectionProfile}', ${r.boundaryId == null ? "NULL" : lit(r.boundaryId)}, ${r.isPatchInfrastructure ? "true" : "false"}, ${r.lastSeenAt ? lit(new Date(r.lastSeenAt).toISOString()) + "::timestamptz" : "NULL"}, ${r.onlineRatio == null ? "NULL" : Number(r.onlineRatio)})`,
     );
     return db.$executeRawUnsafe(`
       INSERT INTO computers (id, fleet_id, resource_id, name, site_code, os, service_pack, client_type, is_laptop, connection_profile, boundary_id, is_patch_infrastructure, last_seen_at, online_ratio)
@@ -263,7 +264,8 @@ export const fleetRepository = {
       ON CONFLICT (fleet_id, resource_id) DO UPDATE SET name = EXCLUDED.name, site_code = EXCLUDED.site_code, os = EXCLUDED.os,
         service_pack = EXCLUDED.service_pack, client_type = EXCLUDED.client_type, is_laptop = EXCLUDED.is_laptop,
         connection_profile = EXCLUDED.connection_profile, boundary_id = EXCLUDED.boundary_id,
-        is_patch_infrastructure = EXCLUDED.is_patch_infrastructure, last_seen_at = EXCLUDED.last_seen_at, online_ratio = EXCLUDED.online_ratio`);
+        is_patch_infrastructure = EXCLUDED.is_patch_infrastructure, last_seen_at = EXCLUDED.last_seen_at,
+        online_ratio = COALESCE(EXCLUDED.online_ratio, computers.online_ratio)`);
   },
 
   // ── compliance

@@ -30,6 +30,23 @@ describe("fleet import", () => {
     ]);
   });
 
+  it("leaves the on-line share unknown when the import does not give it, and keeps a measured one", async () => {
+    const page = async () =>
+      (
+        await observer.inject({ method: "GET", url: "/api/fleets/production/computers?sort=resourceId" })
+      ).json<ComputerPage>();
+    expect((await page()).items.map((c) => c.onlineRatio)).toEqual([null, null, null, null]);
+    const first = smallFleet.computers![0]!;
+    await smsAdmin.inject({
+      method: "POST",
+      url: "/api/fleets/production/import",
+      payload: { computers: [{ ...first, onlineRatio: 0.25 }] },
+    });
+    // A later import without the share keeps the measured one.
+    await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/import", payload: { computers: [first] } });
+    expect((await page()).items.find((c) => c.resourceId === first.resourceId)?.onlineRatio).toBe(0.25);
+  });
+
   it("rejects computers at unknown sites and stores nothing", async () => {
     const res = await smsAdmin.inject({
       method: "POST",

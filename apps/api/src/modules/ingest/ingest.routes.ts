@@ -13,7 +13,6 @@ import {
 } from "@firebreak/domain";
 import { resolveFleet } from "../fleet/fleet-scope.js";
 import { createIngestService } from "./ingest.service.js";
-import { notifyStatusStored } from "../monitoring/monitoring.stream.js";
 
 const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -53,14 +52,8 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       body: StatusBatchSchema,
       response: { 200: IngestResultSchema },
     },
-    handler: async (req) => {
-      const p = principal(req);
-      const result = await ingest.ingestStatus(p, req.id, req.body);
-      // Live monitors in this process push at once; other instances notice within about a second.
-      if (!result.replay)
-        notifyStatusStored(app.prisma, p.fleetId, [...new Set(req.body.messages.map((m) => m.advertisementId))]);
-      return result;
-    },
+    // Storing the batch also wakes live monitors and evaluates automatic halt rules (ingest.service).
+    handler: async (req) => ingest.ingestStatus(principal(req), req.id, req.body),
   });
 
   app.post("/dp-status", {

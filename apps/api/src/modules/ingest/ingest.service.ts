@@ -20,6 +20,9 @@ import { recordAudit, writeTransaction } from "../audit/audit.service.js";
 import { hashToken } from "../auth/auth.service.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
 import type { TableStats } from "../../lib/table-stats.js";
+import { isProgramResult } from "../halts/halts.service.js";
+import { haltRuleRunner } from "../halts/halt-rules.runner.js";
+import { notifyStatusStored } from "../monitoring/monitoring.stream.js";
 import { ingestRepository as repo, ingestTokenRepository, type ClientStatusRow } from "./ingest.repository.js";
 
 const MAX_DETAILS = 50;
@@ -117,6 +120,116 @@ export function createIngestService(db: Db, stats?: TableStats) {
     }
   }
 
+  async function storeStatus(p: IngestPrincipal, requestId: string, batch: StatusBatch): Promise<IngestResult> {
+    const details: ErrorDetail[] = [];
+    const ads = await repo.existingAdvertisementIds(db, p.fleetId, [
+      ...new Set(batch.messages.map((m) => m.advertisementId)),
+    ]);
+    const resources = await repo.computerSites(db, p.fleetId, [...new Set(batch.messages.map((m) => m.resourceId))]);
+    let bad = 0;
+    batch.messages.forEach((m, i) => {
+      const before = details.length;
+      if (!p.siteCodes.includes(m.siteCode))
+        details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
+      if (!ads.has(m.advertisementId))
+        details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
+      const site = resources.get(m.resourceId);
+      if (site === undefined)
+        details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
+      else if (site !== m.siteCode)
+        details.push({
+          path: `messages.${i}.siteCode`,
+          message: `computer ${m.resourceId} belongs to site ${site}, not ${m.siteCode}`,
+        });
+      if (clientStateOfMessage(m.messageId) === undefined)
+        details.push({
+          path: `messages.${i}.messageId`,
+          message: `${m.messageId} is not an advertisement status message id`,
+        });
+      if (details.length > before) bad++;
+    });
+    if (bad > 0) rejectBatch(details, bad);
+
+    return once(p, batch.batchId, "status", batch.messages, async (tx) => {
+      await repo.insertStatusMessages(tx, p.fleetId, batch.batchId, batch.messages);
+      const key = (a: string, r: number) => `${a}\u0000${r}`;
+      const keys = new Map<string, { advertisementId: string; resourceId: number }>();
+      for (const m of batch.messages)
+        keys.set(key(m.advertisementId, m.resourceId), {
+          advertisementId: m.advertisementId,
+          resourceId: m.resourceId,
+        });
+      const existing = new Map(
+        (await repo.clientStatuses(tx, p.fleetId, [...keys.values()])).map((r) => [
+          key(r.advertisementId, r.resourceId),
+          toState(r),
+        ]),
+      );
+      const start = new Map(existing);
+      let ignoredAsOlder = 0;
+      for (const m of batch.messages) {
+        const k = key(m.advertisementId, m.resourceId);
+        const cur = existing.get(k) ?? null;
+        const next = nextClientState(cur, { messageId: m.messageId, time: m.time, exitCode: m.exitCode ?? null });
+        if (
+          cur &&
+          next.lastStatusMessageId === cur.lastStatusMessageId &&
+          next.lastStatusTime === cur.lastStatusTime &&
+          next.state === cur.state
+        )
+          ignoredAsOlder++;
+        existing.set(k, next);
+      }
+      const changed: ClientStatusRow[] = [];
+      for (const [k, s] of existing) {
+        const before = start.get(k);
+        if (before && sameState(before, s)) continue;
+        const ref = keys.get(k)!;
+        changed.push({
+          advertisementId: ref.advertisementId,
+          resourceId: ref.resourceId,
+          lastState: s.state,
+          lastStatusMessageId: s.lastStatusMessageId ?? 0,
+          lastStatusTime: new Date(s.lastStatusTime ?? 0),
+          lastExitCode: s.lastExitCode === null ? null : BigInt(s.lastExitCode),
+          lastAcceptanceMessageId: s.lastAcceptanceMessageId,
+          lastAcceptanceTime: s.lastAcceptanceTime ? new Date(s.lastAcceptanceTime) : null,
+        });
+      }
+      await repo.upsertClientStatuses(tx, p.fleetId, changed);
+      stats?.noteWrites("client_advert_status", changed.length);
+      stats?.noteWrites("status_messages", batch.messages.length);
+      const result: IngestResult = {
+        batchId: batch.batchId,
+        accepted: batch.messages.length,
+        clientStatesChanged: changed.length,
+        ignoredAsOlder,
+        replay: false,
+      };
+      await recordAudit(tx, ingestActor(p, requestId), {
+        action: "ingest.status_batch",
+        entityType: "ingest_batch",
+        entityId: batch.batchId,
+        after: result,
+      });
+      return result;
+    });
+  }
+
+  /**
+   * After a status batch is stored (or replayed): live monitors in this process look at once
+   * (other instances notice on their poll), and the automatic halt rules of the advertisements
+   * whose part of the batch holds program results are evaluated in the background — the
+   * acknowledgement never waits for them, and the periodic sweep catches what they miss (decision 008).
+   */
+  function afterStatusBatch(p: IngestPrincipal, requestId: string, batch: StatusBatch, replay: boolean) {
+    if (!replay) notifyStatusStored(db, p.fleetId, [...new Set(batch.messages.map((m) => m.advertisementId))]);
+    const withResults = new Set(
+      batch.messages.filter((m) => isProgramResult(m.messageId)).map((m) => m.advertisementId),
+    );
+    haltRuleRunner(db).afterStatus(p.fleetId, [...withResults], requestId);
+  }
+
   return {
     async createToken(actor: Actor, scope: FleetScope, body: { name: string; siteCodes: string[] }) {
       const token = `fbi_${randomBytes(32).toString("base64url")}`;
@@ -141,102 +254,13 @@ export function createIngestService(db: Db, stats?: TableStats) {
     /**
      * A batch of SMS status messages, validated as a whole: one bad row rejects it with row-level
      * reasons and stores nothing. Client states fold with `nextClientState`, so late and
-     * out-of-order messages never move a state backwards.
+     * out-of-order messages never move a state backwards. After it commits (or is replayed), every
+     * caller gets the same follow-up: live monitors and automatic halt rules (`afterStatusBatch`).
      */
     async ingestStatus(p: IngestPrincipal, requestId: string, batch: StatusBatch): Promise<IngestResult> {
-      const details: ErrorDetail[] = [];
-      const ads = await repo.existingAdvertisementIds(db, p.fleetId, [
-        ...new Set(batch.messages.map((m) => m.advertisementId)),
-      ]);
-      const resources = await repo.computerSites(db, p.fleetId, [...new Set(batch.messages.map((m) => m.resourceId))]);
-      let bad = 0;
-      batch.messages.forEach((m, i) => {
-        const before = details.length;
-        if (!p.siteCodes.includes(m.siteCode))
-          details.push({ path: `messages.${i}.siteCode`, message: `this token may not report for site ${m.siteCode}` });
-        if (!ads.has(m.advertisementId))
-          details.push({ path: `messages.${i}.advertisementId`, message: `no advertisement ${m.advertisementId}` });
-        const site = resources.get(m.resourceId);
-        if (site === undefined)
-          details.push({ path: `messages.${i}.resourceId`, message: `no computer with resource id ${m.resourceId}` });
-        else if (site !== m.siteCode)
-          details.push({
-            path: `messages.${i}.siteCode`,
-            message: `computer ${m.resourceId} belongs to site ${site}, not ${m.siteCode}`,
-          });
-        if (clientStateOfMessage(m.messageId) === undefined)
-          details.push({
-            path: `messages.${i}.messageId`,
-            message: `${m.messageId} is not an advertisement status message id`,
-          });
-        if (details.length > before) bad++;
-      });
-      if (bad > 0) rejectBatch(details, bad);
-
-      return once(p, batch.batchId, "status", batch.messages, async (tx) => {
-        await repo.insertStatusMessages(tx, p.fleetId, batch.batchId, batch.messages);
-        const key = (a: string, r: number) => `${a}\u0000${r}`;
-        const keys = new Map<string, { advertisementId: string; resourceId: number }>();
-        for (const m of batch.messages)
-          keys.set(key(m.advertisementId, m.resourceId), {
-            advertisementId: m.advertisementId,
-            resourceId: m.resourceId,
-          });
-        const existing = new Map(
-          (await repo.clientStatuses(tx, p.fleetId, [...keys.values()])).map((r) => [
-            key(r.advertisementId, r.resourceId),
-            toState(r),
-          ]),
-        );
-        const start = new Map(existing);
-        let ignoredAsOlder = 0;
-        for (const m of batch.messages) {
-          const k = key(m.advertisementId, m.resourceId);
-          const cur = existing.get(k) ?? null;
-          const next = nextClientState(cur, { messageId: m.messageId, time: m.time, exitCode: m.exitCode ?? null });
-          if (
-            cur &&
-            next.lastStatusMessageId === cur.lastStatusMessageId &&
-            next.lastStatusTime === cur.lastStatusTime &&
-            next.state === cur.state
-          )
-            ignoredAsOlder++;
-          existing.set(k, next);
-        }
-        const changed: ClientStatusRow[] = [];
-        for (const [k, s] of existing) {
-          const before = start.get(k);
-          if (before && sameState(before, s)) continue;
-          const ref = keys.get(k)!;
-          changed.push({
-            advertisementId: ref.advertisementId,
-            resourceId: ref.resourceId,
-            lastState: s.state,
-            lastStatusMessageId: s.lastStatusMessageId ?? 0,
-            lastStatusTime: new Date(s.lastStatusTime ?? 0),
-            lastExitCode: s.lastExitCode === null ? null : BigInt(s.lastExitCode),
-            lastAcceptanceMessageId: s.lastAcceptanceMessageId,
-            lastAcceptanceTime: s.lastAcceptanceTime ? new Date(s.lastAcceptanceTime) : null,
-          });
-        }
-        await repo.upsertClientStatuses(tx, p.fleetId, changed);
-        stats?.noteWrites("client_advert_status", changed.length);
-        stats?.noteWrites("status_messages", batch.messages.length);
-        const result: IngestResult = {
-          batchId: batch.batchId,
-          accepted: batch.messages.length,
-          clientStatesChanged: changed.length,
-          ignoredAsOlder,
-          replay: false,
-        };
-        await recordAudit(tx, ingestActor(p, requestId), {
-          action: "ingest.status_batch",
-          entityType: "ingest_batch",
-          entityId: batch.batchId,
-          after: result,
-        });
-        return result;
-      });
+      const result = await storeStatus(p, requestId, batch);
+      afterStatusBatch(p, requestId, batch, result.replay);
+      return result;
     },
 
     /** Distribution-point status of packages (what the site's distribution manager reports). */

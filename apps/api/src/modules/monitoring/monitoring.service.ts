@@ -16,6 +16,7 @@ import {
 } from "@firebreak/domain";
 import type { DbClient } from "../../plugins/db.js";
 import type { FleetScope } from "../fleet/fleet-scope.js";
+import { haltVerificationFor } from "../halts/halts.service.js";
 import { monitoringRepository as repo, type CurveRow, type TargetScope } from "./monitoring.repository.js";
 
 const TOP_EXIT_CODES = 10;
@@ -118,14 +119,17 @@ export function createMonitoringService(db: DbClient) {
         fleetId: scope.fleetId,
         collectionRowIds: targetCollectionRowIds(collections, ad.collectionId, ad.includeSubCollection),
       };
-      const [rows, sample, firsts] =
+      const [[rows, sample, firsts], haltVerification] = await Promise.all([
         target.collectionRowIds.length === 0
-          ? [[], [], []]
-          : await Promise.all([
+          ? Promise.resolve([[], [], []] as [[], [], []])
+          : Promise.all([
               repo.advertisementStateCounts(db, target, advertisementId),
               repo.neverReportedSample(db, target, advertisementId, NEVER_REPORTED_SAMPLE),
               repo.advertisementFirstSuccesses(db, target, advertisementId),
-            ]);
+            ]),
+        // When the program was disabled and whether anything started after it (halts): live with the figures.
+        haltVerificationFor(db, scope, advertisementId),
+      ]);
 
       const total = emptyAdvertCounts();
       const sites = new Map<string, AdvertCounts>();
@@ -173,6 +177,7 @@ export function createMonitoringService(db: DbClient) {
           })),
         },
         ...coverageCurve(firsts, total.targeted),
+        haltVerification,
       };
     },
 

@@ -18,6 +18,7 @@ const taskSelect = {
   record: true,
   createdAt: true,
   updatedAt: true,
+  rollbackId: true,
 } as const;
 export type OobTaskRow = Prisma.OutOfBandTaskGetPayload<{ select: typeof taskSelect }>;
 
@@ -33,6 +34,8 @@ export interface NewOobTask {
   targetKey: string;
   dueAt: Date | null;
   record: unknown;
+  /** The rollback whose verification created it. */
+  rollbackId?: string | null;
 }
 
 export interface OobTaskFilter {
@@ -106,11 +109,12 @@ export const oobRepository = {
             textLiteral(r.targetKey),
             r.dueAt ? `${textLiteral(r.dueAt.toISOString())}::timestamptz` : "NULL",
             `${textLiteral(JSON.stringify(r.record))}::jsonb`,
+            r.rollbackId ? uuidLiteral(r.rollbackId) : "NULL",
           ].join(", "),
         );
       count += await db.$executeRawUnsafe(
         `INSERT INTO out_of_band_tasks
-           (id, fleet_id, case_id, emergency_id, kind, state, method, target_type, target_key, due_at, record, updated_at)
+           (id, fleet_id, case_id, emergency_id, kind, state, method, target_type, target_key, due_at, record, rollback_id, updated_at)
          VALUES ${values.map((v) => `(${v}, now())`).join(",\n")}`,
       );
     }

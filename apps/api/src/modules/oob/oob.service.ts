@@ -248,7 +248,7 @@ export function createOobService(db: Db) {
               payload: { taskId: id, kind: task.kind, from: task.state, to: next.state },
             },
           ],
-          { caseId: row.caseId, emergencyId: row.emergencyId },
+          { caseId: row.caseId, emergencyId: row.emergencyId, rollbackId: row.rollbackId },
         );
         await recordAudit(tx, actor, {
           action: "oob_task.update",

@@ -14,13 +14,14 @@ export async function recordTimeline(
   actor: Actor,
   fleetId: string,
   events: TimelineEventInput[],
-  refs: { caseId?: string | null; emergencyId?: string | null } = {},
+  refs: { caseId?: string | null; emergencyId?: string | null; rollbackId?: string | null } = {},
 ): Promise<void> {
   for (const e of events) {
     await timelineRepository.append(tx, {
       fleetId,
       caseId: e.caseId ?? refs.caseId ?? null,
       emergencyId: e.emergencyId ?? refs.emergencyId ?? null,
+      rollbackId: refs.rollbackId ?? null,
       at: new Date(e.at),
       actorId: actor.userId,
       actorName: actor.username,

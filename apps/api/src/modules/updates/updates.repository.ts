@@ -26,4 +26,17 @@ export const updatesRepository = {
   create(db: DbClient, data: Prisma.SoftwareUpdateCreateInput) {
     return db.softwareUpdate.create({ data, select });
   },
+  /** Replaces a row when its version is still `version` (and bumps it); null when it moved on. */
+  async replaceIfVersion(
+    db: DbClient,
+    id: string,
+    version: number,
+    data: Prisma.SoftwareUpdateUpdateManyMutationInput,
+  ) {
+    const { count } = await db.softwareUpdate.updateMany({
+      where: { id, version },
+      data: { ...data, version: { increment: 1 } },
+    });
+    return count === 1 ? db.softwareUpdate.findUnique({ where: { id }, select }) : null;
+  },
 };

@@ -1,4 +1,5 @@
 import {
+  AbandonRollbackBodySchema,
   AcceptReducedTestingBodySchema,
   AcceptReleaseBodySchema,
   BuildReleaseBodySchema,
@@ -241,6 +242,12 @@ export const ACTION_FORMS: Record<CaseActionType, ActionForm> = {
     intro: "Build, target and deploy the removal of the update.",
     danger: true,
     fields: [{ name: "reason", label: "Why the update is rolled back", kind: "textarea", required: true }],
+  },
+  abandonRollback: {
+    schema: AbandonRollbackBodySchema,
+    intro:
+      "The rollback stopped after it started (cancelled, or the update cannot be removed after all): the deployment stays halted. An open rollback does this itself.",
+    fields: [{ name: "reason", label: "Why the rollback stopped", kind: "textarea", required: true }],
   },
   markRolledBack: {
     schema: MarkRolledBackBodySchema,

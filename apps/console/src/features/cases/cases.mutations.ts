@@ -14,6 +14,7 @@ import {
 import { useMutation, type QueryClient } from "@tanstack/react-query";
 import { createApi } from "../../api/client";
 import { caseKeys, policyKeys, updateKeys } from "./cases.queries";
+import { activeFleetRef } from "../fleet/fleet";
 
 const casePath = (id: string, ...rest: string[]) =>
   ["/api/cases", encodeURIComponent(id), ...rest.map(encodeURIComponent)].join("/");
@@ -69,7 +70,8 @@ export function useRecordTestResult() {
 /** Opens a case for a recorded update (Identify). */
 export function useOpenCase() {
   return useMutation({
-    mutationFn: (updateId: string, { client }) => createApi(client).post("/api/cases", { updateId }, CaseDetailSchema),
+    mutationFn: (updateId: string, { client }) =>
+      createApi(client).post("/api/cases", { updateId, fleet: activeFleetRef() }, CaseDetailSchema),
     onSuccess: (detail, _v, _r, { client }) => caseChanged(client, detail),
   });
 }

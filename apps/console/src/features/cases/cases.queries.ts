@@ -7,6 +7,7 @@ import {
 import { queryOptions } from "@tanstack/react-query";
 import { createApi } from "../../api/client";
 import { triageApiQuery, type TriageFilters } from "./triage.search-params";
+import { activeFleetRef } from "../fleet/fleet";
 
 export const caseKeys = {
   all: ["cases"] as const,
@@ -30,7 +31,10 @@ export const caseQueries = {
     queryOptions({
       queryKey: caseKeys.list(filters),
       queryFn: ({ client, signal }) =>
-        createApi(client).get("/api/cases", CasePageSchema, { signal, query: triageApiQuery(filters) }),
+        createApi(client).get("/api/cases", CasePageSchema, {
+          signal,
+          query: { ...triageApiQuery(filters), fleet: activeFleetRef() },
+        }),
       ...LIVE,
     }),
   detail: (id: string) =>

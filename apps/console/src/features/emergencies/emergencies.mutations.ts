@@ -12,6 +12,7 @@ import {
 import { useMutation, type QueryClient } from "@tanstack/react-query";
 import { createApi } from "../../api/client";
 import { emergencyKeys, emergencyPath } from "./emergencies.queries";
+import { activeFleetRef } from "../fleet/fleet";
 
 /** The war room shows cases, tasks and SMS settings: a change there refreshes all of them. */
 function warRoomChanged(client: QueryClient) {
@@ -23,7 +24,7 @@ function warRoomChanged(client: QueryClient) {
 export function useDeclareEmergency() {
   return useMutation({
     mutationFn: (body: DeclareEmergencyRequest, { client }) =>
-      createApi(client).post("/api/emergencies", body, EmergencyRecordSchema),
+      createApi(client).post("/api/emergencies", { ...body, fleet: activeFleetRef() }, EmergencyRecordSchema),
     onSuccess: (_e, _v, _r, { client }) => warRoomChanged(client),
   });
 }

@@ -1,6 +1,7 @@
 import { ChecklistPreviewSchema, EmergencyListSchema, WarRoomSchema } from "@firebreak/domain";
 import { queryOptions } from "@tanstack/react-query";
 import { createApi } from "../../api/client";
+import { activeFleetRef } from "../fleet/fleet";
 
 export const emergencyKeys = {
   all: ["emergencies"] as const,
@@ -19,7 +20,8 @@ export const emergencyQueries = {
   list: () =>
     queryOptions({
       queryKey: emergencyKeys.list(),
-      queryFn: ({ client, signal }) => createApi(client).get("/api/emergencies", EmergencyListSchema, { signal }),
+      queryFn: ({ client, signal }) =>
+        createApi(client).get("/api/emergencies", EmergencyListSchema, { signal, query: { fleet: activeFleetRef() } }),
       refetchOnWindowFocus: true,
       refetchInterval: 30_000,
     }),

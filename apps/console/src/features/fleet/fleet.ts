@@ -2,12 +2,64 @@ import { can } from "@firebreak/domain";
 import { isApiError } from "../../api/client";
 import { useSignedInSession } from "../session/use-session";
 
-/** The console works on the production fleet; drill sandboxes get their own screens later. */
-export const FLEET_API = "/api/fleets/production";
+/**
+ * The fleet the console works on: production, or — after "Join drill" — a drill's sandbox fleet,
+ * so the real screens work against the sandbox. Kept in sessionStorage (per tab, survives a
+ * reload); switching clears the query cache (`switchFleet` in features/drills) so nothing mixes.
+ */
+export interface ActiveDrill {
+  drillId: string;
+  title: string;
+  fleetId: string;
+  emergencyId: string | null;
+}
 
-/** `/api/fleets/production/a/b`, each segment URL-encoded (address ids contain `>`). */
+const ACTIVE_DRILL_KEY = "firebreak.activeDrill";
+const listeners = new Set<() => void>();
+
+function readActiveDrill(): ActiveDrill | null {
+  try {
+    const raw = globalThis.sessionStorage?.getItem(ACTIVE_DRILL_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<ActiveDrill>;
+    return typeof v.drillId === "string" && typeof v.fleetId === "string" && typeof v.title === "string"
+      ? { drillId: v.drillId, title: v.title, fleetId: v.fleetId, emergencyId: v.emergencyId ?? null }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+let activeDrill: ActiveDrill | null = readActiveDrill();
+
+export const getActiveDrill = (): ActiveDrill | null => activeDrill;
+
+/** Sets (or clears) the drill whose sandbox the console works on. Callers clear the query cache. */
+export function setActiveDrill(next: ActiveDrill | null): void {
+  activeDrill = next;
+  try {
+    if (next) globalThis.sessionStorage?.setItem(ACTIVE_DRILL_KEY, JSON.stringify(next));
+    else globalThis.sessionStorage?.removeItem(ACTIVE_DRILL_KEY);
+  } catch {
+    // Private mode without storage: the switch lasts until the tab reloads.
+  }
+  for (const l of listeners) l();
+}
+
+export function subscribeActiveDrill(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The `:fleet` segment and `fleet=` value of every fleet-scoped request. */
+export const activeFleetRef = (): string => activeDrill?.fleetId ?? "production";
+
+/** `/api/fleets/<active fleet>` (production unless a drill was joined). */
+export const fleetApi = (): string => `/api/fleets/${encodeURIComponent(activeFleetRef())}`;
+
+/** `/api/fleets/<active fleet>/a/b`, each segment URL-encoded (address ids contain `>`). */
 export const fleetPath = (...segments: readonly string[]): string =>
-  [FLEET_API, ...segments.map(encodeURIComponent)].join("/");
+  [fleetApi(), ...segments.map(encodeURIComponent)].join("/");
 
 /** Every fleet query lives under this prefix; each feature owns one branch of it. */
 export const fleetKeys = { all: ["fleet"] as const };

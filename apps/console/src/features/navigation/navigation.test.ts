@@ -15,6 +15,7 @@ describe("navItemsFor", () => {
       "Emergencies",
       "Out-of-band tasks",
       "Deployments",
+      "Rollbacks",
       "Sites & senders",
       "Drills",
       "Audit",

@@ -45,6 +45,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
     description: "Live coverage per advertisement: compliance, the coverage curve, sites and link classes, failures.",
   },
   {
+    label: "Rollbacks",
+    built: true,
+    to: "/rollbacks",
+    permission: "readProcess",
+    description:
+      "Updates being removed: feasibility, halting the deployments, package clean-up, the rollback package, targeting and verification.",
+  },
+  {
     label: "Sites & senders",
     built: true,
     to: "/sites",
@@ -54,7 +62,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   },
   {
     label: "Drills",
-    built: false,
+    built: true,
     to: "/drills",
     permission: "readOperations",
     description: "Fire drills against a sandbox fleet, their timed reports, findings and sign-off.",

@@ -1,6 +1,7 @@
 import { OobTaskPageSchema, type OobTaskKind, type OobTaskState } from "@firebreak/domain";
 import { queryOptions } from "@tanstack/react-query";
 import { createApi } from "../../api/client";
+import { activeFleetRef } from "../fleet/fleet";
 
 export interface OobTaskFilters {
   emergencyId?: string;
@@ -26,6 +27,7 @@ export const oobQueries = {
         createApi(client).get("/api/oob-tasks", OobTaskPageSchema, {
           signal,
           query: {
+            fleet: filters.emergencyId || filters.caseId ? undefined : activeFleetRef(),
             emergencyId: filters.emergencyId,
             caseId: filters.caseId,
             state: filters.state,

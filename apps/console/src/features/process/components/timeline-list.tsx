@@ -20,6 +20,9 @@ const roleLabel = (role: string | null): string | null => {
   return known.success ? roleLabels[known.data] : null;
 };
 
+/** Events that are alerts (a failed test during deployment, an automatic halt): their badge is red. */
+const ALERT_TYPES: ReadonlySet<string> = new Set(["TEST_ALERT", "HALT_RULE_FIRED"]);
+
 /** Newest first: `seq` is the store's order, `at` breaks nothing when two events share an instant. */
 export const newestFirst = (entries: readonly TimelineEntry[]): TimelineEntry[] =>
   [...entries].sort((a, b) => {
@@ -69,7 +72,7 @@ export function TimelineList({
                 <Text size="xs" c="dimmed" component="span">
                   <time dateTime={e.at}>{formatDateTime(e.at)}</time>
                 </Text>
-                <Badge size="xs" variant="light" color="gray" tt="none">
+                <Badge size="xs" variant="light" color={ALERT_TYPES.has(e.type) ? "red" : "gray"} tt="none">
                   {typeLabel(e.type)}
                 </Badge>
                 {caseName ? (

@@ -1,0 +1,13 @@
+export * from "./metric-definitions.js";
+export * from "./scenario.js";
+export * from "./built-in-scenarios.js";
+export * from "./drill-clock.js";
+export type { TimelineEventLike } from "./drill-timeline.js";
+export * from "./deviations.js";
+export * from "./drill-metrics.js";
+export * from "./verdict.js";
+export * from "./trends.js";
+export * from "./report.js";
+export * from "./drill-machine.js";
+export * from "./release-case.js";
+export * from "./drill-api.js";

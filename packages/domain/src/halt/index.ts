@@ -1,0 +1,3 @@
+export * from "./halt-rule.js";
+export * from "./verification.js";
+export * from "./halt-api.schemas.js";
