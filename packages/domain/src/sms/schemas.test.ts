@@ -45,6 +45,14 @@ describe("sites", () => {
     expect(SiteSystemSchema.safeParse({ serverName: "CENSMS01", siteCode: "CEN", roles: ["DP", "DP"] }).success).toBe(
       false,
     );
+    const dp = { serverName: "BRNDP01", siteCode: "BRN", roles: ["DP"] };
+    expect(SiteSystemSchema.safeParse({ ...dp, contentLinkKbps: 2048, capacityKbps: 100_000 }).success).toBe(true);
+    expect(
+      SiteSystemSchema.safeParse({ ...dp, contentLinkKbps: 0, capacityKbps: -5 }).error?.issues.map((i) => i.message),
+    ).toEqual([
+      "Content link bandwidth must be a positive number of kbit/s",
+      "DP capacity must be a positive number of kbit/s",
+    ]);
     expect(isPatchInfrastructure(["DP"])).toBe(true);
     expect(isPatchInfrastructure([])).toBe(false);
   });

@@ -99,6 +99,10 @@ export const SiteSystemSchema = z.object({
     .min(1, "A site system has at least one role")
     .refine((r) => new Set(r).size === r.length, "Each role is listed once"),
   bitsEnabled: z.boolean().optional(),
+  /** A branch DP fed from its site server over a WAN link: that link's rate, kbit/s; absent = on the site LAN. */
+  contentLinkKbps: z.number().positive("Content link bandwidth must be a positive number of kbit/s").optional(),
+  /** Network capacity a DP shares among the clients downloading from it, kbit/s. */
+  capacityKbps: z.number().positive("DP capacity must be a positive number of kbit/s").optional(),
 });
 export type SiteSystem = z.infer<typeof SiteSystemSchema>;
 

@@ -18,8 +18,8 @@ import { DEFAULT_START_TIME } from "../presets.js";
 /**
  * From the simulator's fleet description to the API's import shapes, and back from the API's
  * records to the SMS objects the engine plays. The simulator carries a
- * few behavioural inputs SMS does not store (power pattern, link speeds, DP capacity); they are
- * dropped here, except the power pattern, which becomes the computer's `onlineRatio` (the share
+ * few behavioural inputs SMS does not store (power pattern, a client's own link speed, roaming);
+ * they are dropped here, except the power pattern, which becomes the computer's `onlineRatio` (the share
  * of time it is on and connected, what the forecast works with).
  */
 
@@ -28,6 +28,8 @@ export type ImportComputer = NonNullable<FleetImport["computers"]>[number];
 export function toImportSiteSystem(s: SimSiteSystem): SiteSystem {
   const out: SiteSystem = { serverName: s.serverName, siteCode: s.siteCode, roles: [...s.roles] };
   if (s.bitsEnabled !== undefined) out.bitsEnabled = s.bitsEnabled;
+  if (s.contentLinkKbps !== undefined) out.contentLinkKbps = s.contentLinkKbps;
+  if (s.capacityKbps !== undefined) out.capacityKbps = s.capacityKbps;
   return out;
 }
 

@@ -71,7 +71,12 @@ describe("importFleet", () => {
     }
     for (const s of first?.siteSystems ?? [])
       expect(Object.keys(s).sort()).toEqual(expect.arrayContaining(["roles", "serverName", "siteCode"]));
-    expect((first?.siteSystems ?? []).some((s) => "contentLinkKbps" in s || "capacityKbps" in s)).toBe(false);
+    // A branch DP's WAN content link and DP capacity travel (site_systems stores them).
+    expect((first?.siteSystems ?? []).filter((s) => s.contentLinkKbps !== undefined)).toHaveLength(
+      big.siteSystems.filter((s) => s.contentLinkKbps !== undefined).length,
+    );
+    expect((first?.siteSystems ?? []).some((s) => s.contentLinkKbps !== undefined)).toBe(true);
+    expect((first?.siteSystems ?? []).some((s) => s.capacityKbps !== undefined)).toBe(true);
   }, 30_000);
 
   it("honours a smaller chunk size and is an idempotent upsert (running it again changes nothing)", async () => {

@@ -32,10 +32,11 @@ describe("a generated fleet as the database holds it", () => {
       expect(c.lastSeenAt).toBeNull();
     }
     expect(stored.computers[0]?.power?.profile).toBe("ALWAYS_ON");
-    for (const s of stored.siteSystems) {
-      expect(s.capacityKbps).toBeUndefined();
-      expect(s.contentLinkKbps).toBeUndefined();
-    }
+    // The database stores a DP's capacity and a branch DP's content link (site_systems).
+    expect(stored.siteSystems.map((s) => [s.contentLinkKbps, s.capacityKbps])).toEqual(
+      fleet.siteSystems.map((s) => [s.contentLinkKbps, s.capacityKbps]),
+    );
+    expect(stored.siteSystems.some((s) => s.contentLinkKbps !== undefined)).toBe(true);
     expect(stored.boundaries.map((b) => b.linkKbps)).toEqual(fleet.boundaries.map((b) => b.linkKbps));
     expect(stored.addresses).toEqual(fleet.addresses);
   });

@@ -21,8 +21,9 @@ import {
  *   sessions — `defaultPowerProfile`), unless the ratio is under half that pattern's typical share:
  *   then the pattern whose typical share is nearest, among the rarer ones (machines usually off).
  *
- * What the database does not hold is left to the engine's defaults: a client's own link rate (by
- * connection profile), DP capacity and a branch DP's content link, a roaming laptop's current
+ * The database holds a DP's capacity and a branch DP's WAN content link (site_systems
+ * capacity_kbps / content_link_kbps), so those travel. What it does not hold is left to the
+ * engine's defaults: a client's own link rate (by connection profile), a roaming laptop's current
  * boundary and a temporary switch-off (a laptop on holiday) — the forecast plays each machine's
  * habits, not this week's exceptions. `toStoredFleet` applies the same reductions to a generated
  * fleet, so the benchmark can measure what they cost (src/bench.ts).
@@ -82,7 +83,8 @@ export function toStoredComputer(c: Computer, onlineRatio: number | null): SimCo
  * A generated fleet reduced to what the database holds after the simulator's import
  * (client/play.ts `importFleet`): `onlineRatios[i]` is the share the import stores for
  * `fleet.computers[i]` (`onlineRatios` in client/mapping.ts), null for none. Column defaults as
- * the database applies them (UTC offset 0, BITS on, no protected DPs); collections keep only
+ * the database applies them (UTC offset 0, BITS on, no protected DPs); DP capacity and content
+ * links as imported; collections keep only
  * their evaluated members, as forecasts.fleet.ts reads them.
  */
 export function toStoredFleet(
@@ -102,6 +104,8 @@ export function toStoredFleet(
       siteCode: s.siteCode,
       roles: [...s.roles],
       bitsEnabled: s.bitsEnabled ?? true,
+      ...(s.contentLinkKbps !== undefined ? { contentLinkKbps: s.contentLinkKbps } : {}),
+      ...(s.capacityKbps !== undefined ? { capacityKbps: s.capacityKbps } : {}),
     })),
     boundaries: fleet.boundaries.map((b): Boundary => ({
       boundaryId: b.boundaryId,

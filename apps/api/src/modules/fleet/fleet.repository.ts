@@ -166,11 +166,20 @@ export const fleetRepository = {
   upsertSiteSystem(
     db: DbClient,
     fleetId: string,
-    data: { serverName: string; siteCode: string; roles: Prisma.SiteSystemCreateInput["roles"]; bitsEnabled?: boolean },
+    data: {
+      serverName: string;
+      siteCode: string;
+      roles: Prisma.SiteSystemCreateInput["roles"];
+      bitsEnabled?: boolean;
+      /** Omitted (undefined): a new row stores null, an existing row keeps its value. */
+      contentLinkKbps?: number;
+      capacityKbps?: number;
+    },
   ) {
     return db.siteSystem.upsert({
       where: { fleetId_serverName: { fleetId, serverName: data.serverName } },
       create: { fleetId, ...data } as Prisma.SiteSystemUncheckedCreateInput,
+      // Prisma leaves undefined fields untouched, so a re-import that omits the links keeps them.
       update: data as Prisma.SiteSystemUncheckedUpdateInput,
       select: { id: true },
     });

@@ -68,6 +68,45 @@ describe("fleet import", () => {
       ["CEN-SMS01", true],
     ]);
   });
+
+  it("stores a branch DP's content link and capacity, keeps them on a re-import that omits them", async () => {
+    const list = async () =>
+      (await observer.inject({ method: "GET", url: "/api/fleets/production/site-systems" })).json<{
+        items: { serverName: string; contentLinkKbps?: number; capacityKbps?: number }[];
+      }>().items;
+    const dp = smallFleet.siteSystems!.find((s) => s.serverName === "BRN-DP01")!;
+    expect((await list()).find((s) => s.serverName === "BRN-DP01")).not.toHaveProperty("contentLinkKbps");
+    const res = await smsAdmin.inject({
+      method: "POST",
+      url: "/api/fleets/production/import",
+      payload: { siteSystems: [{ ...dp, contentLinkKbps: 2048, capacityKbps: 100_000 }] },
+    });
+    expect(res.statusCode).toBe(200);
+    const stored = async () => (await list()).find((s) => s.serverName === "BRN-DP01");
+    expect(await stored()).toMatchObject({ contentLinkKbps: 2048, capacityKbps: 100_000 });
+    await smsAdmin.inject({ method: "POST", url: "/api/fleets/production/import", payload: { siteSystems: [dp] } });
+    expect(await stored()).toMatchObject({ contentLinkKbps: 2048, capacityKbps: 100_000 });
+    const row = await t.db.prisma.siteSystem.findFirstOrThrow({ where: { serverName: "BRN-DP01" } });
+    expect([row.contentLinkKbps, row.capacityKbps]).toEqual([2048, 100_000]);
+    // The site server stays on the LAN.
+    expect((await list()).find((s) => s.serverName === "CEN-SMS01")).not.toHaveProperty("contentLinkKbps");
+
+    const bad = await smsAdmin.inject({
+      method: "POST",
+      url: "/api/fleets/production/import",
+      payload: { siteSystems: [{ ...dp, contentLinkKbps: 0, capacityKbps: -1 }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json()
+        .details.map((d: { message: string }) => d.message)
+        .sort(),
+    ).toEqual([
+      "Content link bandwidth must be a positive number of kbit/s",
+      "DP capacity must be a positive number of kbit/s",
+    ]);
+  });
 });
 
 describe("sites", () => {

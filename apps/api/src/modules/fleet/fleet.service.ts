@@ -127,6 +127,8 @@ export function createFleetService(db: Db, stats?: TableStats) {
         siteCode: s.siteCode,
         roles: s.roles,
         bitsEnabled: s.bitsEnabled,
+        ...(s.contentLinkKbps !== null ? { contentLinkKbps: s.contentLinkKbps } : {}),
+        ...(s.capacityKbps !== null ? { capacityKbps: s.capacityKbps } : {}),
         isPatchInfrastructure: isPatchInfrastructure(s.roles),
       }));
     },
@@ -274,6 +276,8 @@ export function createFleetService(db: Db, stats?: TableStats) {
               siteCode: s.siteCode,
               roles: s.roles,
               bitsEnabled: s.bitsEnabled ?? true,
+              ...(s.contentLinkKbps !== undefined ? { contentLinkKbps: s.contentLinkKbps } : {}),
+              ...(s.capacityKbps !== undefined ? { capacityKbps: s.capacityKbps } : {}),
             });
             result.siteSystems++;
           }

@@ -42,6 +42,8 @@ export function toFleetDescription(rows: FleetRows): FleetDescription {
       siteCode: s.siteCode,
       roles: s.roles as SiteSystem["roles"],
       bitsEnabled: s.bitsEnabled,
+      ...(s.contentLinkKbps !== null ? { contentLinkKbps: s.contentLinkKbps } : {}),
+      ...(s.capacityKbps !== null ? { capacityKbps: s.capacityKbps } : {}),
     })),
     boundaries: rows.boundaries.map((b): Boundary => ({
       boundaryId: b.boundaryId,

@@ -72,6 +72,11 @@ describe("the fleet the forecast plays", () => {
     expect(built.sites).toHaveLength(fleet.sites.length);
     expect(built.addresses.map((a) => a.addressId).sort()).toEqual(fleet.addresses.map((a) => a.addressId).sort());
     expect(built.siteSystems).toHaveLength(fleet.siteSystems.length);
+    // A branch DP's WAN content link and DP capacity come back from site_systems.
+    const links = (ss: { serverName: string; contentLinkKbps?: number; capacityKbps?: number }[]) =>
+      ss.map((s) => [s.serverName, s.contentLinkKbps, s.capacityKbps]).sort();
+    expect(links(built.siteSystems)).toEqual(links(fleet.siteSystems));
+    expect(built.siteSystems.some((s) => s.contentLinkKbps !== undefined)).toBe(true);
     // The power pattern comes back from the on-line share for nearly every machine.
     const original = new Map(fleet.computers.map((c) => [c.resourceId, c.power?.profile]));
     const same = built.computers.filter((c) => c.power?.profile === original.get(c.resourceId)).length;

@@ -43,6 +43,8 @@ export interface FleetSiteSystemRow {
   siteCode: string;
   roles: string[];
   bitsEnabled: boolean;
+  contentLinkKbps: number | null;
+  capacityKbps: number | null;
 }
 export interface FleetBoundaryRow {
   boundaryId: string;
@@ -106,7 +108,14 @@ export const forecastsRepository = {
     return db.siteSystem.findMany({
       where: { fleetId },
       orderBy: { serverName: "asc" },
-      select: { serverName: true, siteCode: true, roles: true, bitsEnabled: true },
+      select: {
+        serverName: true,
+        siteCode: true,
+        roles: true,
+        bitsEnabled: true,
+        contentLinkKbps: true,
+        capacityKbps: true,
+      },
     });
   },
   listBoundaries(db: DbClient, fleetId: string): Promise<FleetBoundaryRow[]> {
