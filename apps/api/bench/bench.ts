@@ -8,15 +8,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, openDatabase, type Database, type DatabaseTarget } from "@firebreak/db";
 import { createUser, TEST_PASSWORD } from "@firebreak/db/factories";
-import {
-  AdvertFlags,
-  CSRF_HEADER,
-  DEFAULT_PROGRAM_FLAGS,
-  DEFAULT_REMOTE_CLIENT_FLAGS,
-  SESSION_COOKIE,
-  type FleetImport,
-} from "@firebreak/domain";
+import { CSRF_HEADER, SESSION_COOKIE } from "@firebreak/domain";
 import { buildApp } from "../src/app.js";
+import { arrangeSyntheticRelease, SYNTHETIC_SITES as sites } from "./synthetic-release.js";
 // @ts-expect-error plain ESM helper without types
 import { startPostgres } from "../../../scripts/lib/postgres.mjs";
 
@@ -55,28 +49,6 @@ async function timePair(runs: number, a: () => Promise<unknown>, b: () => Promis
   return [median(ta), median(tb)];
 }
 
-const open = () => Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 1 as const));
-const sites = ["CEN", "P01", "P02", "P03", "P04"];
-
-function syntheticFleet(from: number, to: number): FleetImport {
-  const computers = [];
-  for (let i = from; i < to; i++) {
-    computers.push({
-      resourceId: 100_000 + i,
-      name: `WS${String(i).padStart(6, "0")}`,
-      siteCode: sites[i % sites.length]!,
-      os: "Windows XP",
-      clientType: "ADVANCED" as const,
-      isLaptop: i % 7 === 0,
-      connectionProfile: (i % 50 === 0 ? "DIALUP" : i % 9 === 0 ? "WAN" : "LAN") as "LAN",
-      boundaryId: null,
-      isPatchInfrastructure: false,
-      lastSeenAt: null,
-    });
-  }
-  return { computers };
-}
-
 async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
   const database: Database = await openDatabase(target);
   await applyMigrations(database.adapterFactory);
@@ -110,77 +82,7 @@ async function benchOne(label: string, target: DatabaseTarget, rows: Row[]) {
 
     // ── setup through the API
     process.stdout.write(`[${label}] importing ${COMPUTERS} computers…`);
-    await api("POST", "/api/fleets/production/import", {
-      sites: [
-        { siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null },
-        ...sites.slice(1).map((s) => ({ siteCode: s, name: s, type: "PRIMARY", parentSiteCode: "CEN" })),
-      ],
-      siteSystems: sites.map((s) => ({ serverName: `${s}-DP01`, siteCode: s, roles: ["DP"] })),
-      senderAddresses: sites.slice(1).map((s) => ({
-        addressId: `CEN-${s}`,
-        siteCode: "CEN",
-        destSiteCode: s,
-        addressType: "MS_LAN",
-        priorityOrder: 1,
-        usageSchedule: open(),
-        unavailableAsSubstitute: false,
-        rateLimit: { mode: "UNLIMITED" },
-        bandwidthKbps: 2048,
-      })),
-    });
-    for (let i = 0; i < COMPUTERS; i += 20_000)
-      await api("POST", "/api/fleets/production/import", syntheticFleet(i, Math.min(COMPUTERS, i + 20_000)));
-    await api("POST", "/api/fleets/production/import", {
-      collections: [
-        {
-          collectionId: "CEN00001",
-          name: "All",
-          parentCollectionId: null,
-          rules: [],
-          purpose: "TARGET",
-          memberResourceIds: Array.from({ length: COMPUTERS }, (_, i) => 100_000 + i),
-        },
-      ],
-    });
-    await api("POST", "/api/fleets/production/packages", {
-      packageId: "CEN00100",
-      name: "Bench",
-      sourceVersion: 1,
-      sizeKB: 5000,
-      sendingPriority: "HIGH",
-      preferredSender: "NO_PREFERENCE",
-      ignoreAddressSchedule: false,
-      kind: "DEPLOY",
-      updateIds: ["KB000001"],
-    });
-    await api("POST", "/api/fleets/production/packages/CEN00100/programs", {
-      packageId: "CEN00100",
-      programName: "Install",
-      commandLine: "x.exe /quiet",
-      programFlags: DEFAULT_PROGRAM_FLAGS,
-      maxRunMinutes: 30,
-      kind: "INSTALL",
-      checksUpdatePresent: false,
-    });
-    await api("POST", "/api/fleets/production/advertisements", {
-      advertisementId: "CEN20001",
-      advertisementName: "Bench",
-      packageId: "CEN00100",
-      programName: "Install",
-      collectionId: "CEN00001",
-      includeSubCollection: true,
-      presentTime: "2026-11-20T08:00:00.000Z",
-      expirationTime: null,
-      assignedSchedule: [{ startTime: "2026-11-20T08:00:00.000Z" }],
-      assignedScheduleEnabled: true,
-      advertFlags: AdvertFlags.fromNames(["ONSLOWNET"]),
-      remoteClientFlags: DEFAULT_REMOTE_CLIENT_FLAGS,
-      priority: 1,
-    });
-    const { token } = (await api("POST", "/api/fleets/production/ingest-tokens", {
-      name: "bench",
-      siteCodes: sites,
-    })) as { token: string };
+    const token = await arrangeSyntheticRelease(api, COMPUTERS, "Bench");
     await app.tableStats.flush();
     process.stdout.write(" done\n");
 

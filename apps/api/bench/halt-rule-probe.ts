@@ -4,23 +4,16 @@
 import { performance } from "node:perf_hooks";
 import { applyMigrations, openDatabase } from "@firebreak/db";
 import { createUser, TEST_PASSWORD } from "@firebreak/db/factories";
-import {
-  AdvertFlags,
-  CSRF_HEADER,
-  DEFAULT_PROGRAM_FLAGS,
-  DEFAULT_REMOTE_CLIENT_FLAGS,
-  PRODUCTION_FLEET_ID,
-} from "@firebreak/domain";
+import { CSRF_HEADER, PRODUCTION_FLEET_ID } from "@firebreak/domain";
 import { buildApp } from "../src/app.js";
 import { haltRuleRunner } from "../src/modules/halts/halt-rules.runner.js";
 import { haltsRepository } from "../src/modules/halts/halts.repository.js";
+import { arrangeSyntheticRelease, syntheticMachine as machine } from "./synthetic-release.js";
 
 const COMPUTERS = 100_000;
 const BATCH = 5_000;
 const RUNS = 9;
-const sites = ["CEN", "P01", "P02", "P03", "P04"];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const open = () => Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 1 as const));
 
 const database = await openDatabase({ kind: "pglite-memory" });
 await applyMigrations(database.adapterFactory);
@@ -43,93 +36,7 @@ async function api(method: "POST" | "PUT", url: string, payload: object) {
 }
 
 process.stdout.write(`importing ${COMPUTERS} computers…`);
-await api("POST", "/api/fleets/production/import", {
-  sites: [
-    { siteCode: "CEN", name: "Central", type: "CENTRAL", parentSiteCode: null },
-    ...sites.slice(1).map((s) => ({ siteCode: s, name: s, type: "PRIMARY", parentSiteCode: "CEN" })),
-  ],
-  siteSystems: sites.map((s) => ({ serverName: `${s}-DP01`, siteCode: s, roles: ["DP"] })),
-  senderAddresses: sites.slice(1).map((s) => ({
-    addressId: `CEN-${s}`,
-    siteCode: "CEN",
-    destSiteCode: s,
-    addressType: "MS_LAN",
-    priorityOrder: 1,
-    usageSchedule: open(),
-    unavailableAsSubstitute: false,
-    rateLimit: { mode: "UNLIMITED" },
-    bandwidthKbps: 2048,
-  })),
-});
-const machine = (i: number) => ({
-  resourceId: 100_000 + i,
-  name: `WS${String(i).padStart(6, "0")}`,
-  siteCode: sites[i % sites.length]!,
-});
-for (let i = 0; i < COMPUTERS; i += 20_000) {
-  await api("POST", "/api/fleets/production/import", {
-    computers: Array.from({ length: Math.min(20_000, COMPUTERS - i) }, (_, k) => ({
-      ...machine(i + k),
-      os: "Windows XP",
-      clientType: "ADVANCED",
-      isLaptop: false,
-      connectionProfile: "LAN",
-      boundaryId: null,
-      isPatchInfrastructure: false,
-      lastSeenAt: null,
-    })),
-  });
-}
-await api("POST", "/api/fleets/production/import", {
-  collections: [
-    {
-      collectionId: "CEN00001",
-      name: "All",
-      parentCollectionId: null,
-      rules: [],
-      purpose: "TARGET",
-      memberResourceIds: Array.from({ length: COMPUTERS }, (_, i) => 100_000 + i),
-    },
-  ],
-});
-await api("POST", "/api/fleets/production/packages", {
-  packageId: "CEN00100",
-  name: "Probe",
-  sourceVersion: 1,
-  sizeKB: 5000,
-  sendingPriority: "HIGH",
-  preferredSender: "NO_PREFERENCE",
-  ignoreAddressSchedule: false,
-  kind: "DEPLOY",
-  updateIds: ["KB000001"],
-});
-await api("POST", "/api/fleets/production/packages/CEN00100/programs", {
-  packageId: "CEN00100",
-  programName: "Install",
-  commandLine: "x.exe /quiet",
-  programFlags: DEFAULT_PROGRAM_FLAGS,
-  maxRunMinutes: 30,
-  kind: "INSTALL",
-  checksUpdatePresent: false,
-});
-await api("POST", "/api/fleets/production/advertisements", {
-  advertisementId: "CEN20001",
-  advertisementName: "Probe",
-  packageId: "CEN00100",
-  programName: "Install",
-  collectionId: "CEN00001",
-  includeSubCollection: true,
-  presentTime: "2026-11-20T08:00:00.000Z",
-  expirationTime: null,
-  assignedSchedule: [{ startTime: "2026-11-20T08:00:00.000Z" }],
-  assignedScheduleEnabled: true,
-  advertFlags: AdvertFlags.fromNames(["ONSLOWNET"]),
-  remoteClientFlags: DEFAULT_REMOTE_CLIENT_FLAGS,
-  priority: 1,
-});
-const { token } = (await api("POST", "/api/fleets/production/ingest-tokens", { name: "probe", siteCodes: sites })) as {
-  token: string;
-};
+const token = await arrangeSyntheticRelease(api, COMPUTERS, "Probe");
 process.stdout.write(" done\n");
 
 let batchNo = 0;
